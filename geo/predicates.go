@@ -1,0 +1,91 @@
+package geo
+
+import (
+	"math"
+	"math/big"
+
+	"github.com/paulmach/orb"
+)
+
+// ccwErrBound is Shewchuk's bound on the rounding error of the floating-point
+// orientation determinant (3 + 16ε)ε with ε = 2⁻⁵³: when the computed
+// determinant exceeds bound·(|l|+|r|) its sign is certain.
+const ccwErrBound = (3.0 + 16.0*epsilon) * epsilon
+
+const epsilon = 1.0 / (1 << 53)
+
+// tinyProduct: a product of coordinate differences smaller than this may have
+// lost bits to underflow (or be a false zero), where neither the sign tests
+// nor the error bound of orient hold.
+const tinyProduct = 0x1p-960
+
+// orient returns the sign of the cross product (b−a)×(c−a): +1 when c lies to
+// the left of the directed line a→b (counter-clockwise), −1 to the right, 0
+// when the three points are exactly collinear. The answer is exact for any
+// finite float64 inputs: a fast floating-point filter decides almost every
+// call, and exact rational arithmetic decides the rest.
+func orient(a, b, c orb.Point) int {
+	l := (b[0] - a[0]) * (c[1] - a[1])
+	r := (b[1] - a[1]) * (c[0] - a[0])
+	if (math.Abs(l) < tinyProduct && b[0] != a[0] && c[1] != a[1]) ||
+		(math.Abs(r) < tinyProduct && b[1] != a[1] && c[0] != a[0]) {
+		return orientExact(a, b, c) // not an exact zero: may have underflowed
+	}
+	det := l - r
+	sum := l + r
+	if l > 0 {
+		if r <= 0 {
+			return sign(det)
+		}
+	} else if l < 0 {
+		if r >= 0 {
+			return sign(det)
+		}
+		sum = -l - r
+	} else {
+		return -sign(r) // det = -r exactly
+	}
+	if bound := ccwErrBound * sum; det >= bound || -det >= bound {
+		return sign(det)
+	}
+	return orientExact(a, b, c)
+}
+
+func sign(v float64) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
+}
+
+// orientExact computes the orientation determinant with exact rationals.
+func orientExact(a, b, c orb.Point) int {
+	var ax, ay, bx, by, cx, cy big.Rat
+	ax.SetFloat64(a[0])
+	ay.SetFloat64(a[1])
+	bx.SetFloat64(b[0])
+	by.SetFloat64(b[1])
+	cx.SetFloat64(c[0])
+	cy.SetFloat64(c[1])
+	var dx1, dy1, dx2, dy2, l, r big.Rat
+	dx1.Sub(&bx, &ax)
+	dy1.Sub(&cy, &ay)
+	dy2.Sub(&by, &ay)
+	dx2.Sub(&cx, &ax)
+	l.Mul(&dx1, &dy1)
+	r.Mul(&dy2, &dx2)
+	return l.Cmp(&r)
+}
+
+// onSegment reports whether p lies exactly on the closed segment a–b
+// (endpoints included). Exact: no epsilon.
+func onSegment(p, a, b orb.Point) bool {
+	if p[0] < min(a[0], b[0]) || p[0] > max(a[0], b[0]) ||
+		p[1] < min(a[1], b[1]) || p[1] > max(a[1], b[1]) {
+		return false
+	}
+	return orient(a, b, p) == 0
+}
