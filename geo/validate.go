@@ -14,7 +14,8 @@ import (
 // first error that makes the set unusable, as a *GridError naming the grid's
 // position in s.Grids and its code: a missing code, name-less level, unknown
 // level, duplicate code, unknown parent, a parent cycle, a parent that is not
-// at a coarser level, or bad geometry. Warnings (self-touching or
+// at a coarser level, or bad geometry. Warnings, one per grid that has any
+// (self-touching or
 // self-crossing rings, dropped degenerate rings) do not stop the set; lookups
 // on such grids still follow the non-zero rule.
 func (s *Set) Validate() ([]Warning, error) {
@@ -42,8 +43,8 @@ func (s *Set) Validate() ([]Warning, error) {
 		if err != nil {
 			return warns, &GridError{Index: i, Code: g.Code, Reason: err.Error()}
 		}
-		for _, m := range msgs {
-			warns = append(warns, Warning{Index: i, Code: g.Code, Message: m})
+		if len(msgs) > 0 {
+			warns = append(warns, Warning{Index: i, Code: g.Code, Message: strings.Join(msgs, "; ")})
 		}
 	}
 	return warns, s.validateHierarchy(byCode)

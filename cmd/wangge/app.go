@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Main runs one wangge command with its own standard streams and
+// environment, so end-to-end tests can run the real thing in-process.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+// errUsage marks an error in how the command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+type command struct {
+	name, summary string
+	run           func(m *Main, ctx context.Context, args []string) error
+}
+
+func (m *Main) commands() []command {
+	return []command{
+		{"import grids", "import grid boundaries from GeoJSON files", (*Main).importGrids},
+		{"locate", "find the owning grid of each CSV row id,lon,lat (stdin → stdout)", (*Main).locate},
+		{"convert", "convert CSV id,lon,lat between wgs84, gcj02 and bd09 (stdin → stdout)", (*Main).convert},
+		{"versions", "list the boundary versions of a layer", (*Main).versions},
+	}
+}
+
+// Run executes the command named by args and returns the exit status: 0 on
+// success, 1 on failure, 2 on a usage error.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if m.Getenv == nil {
+		m.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		m.usage(m.Stdout)
+		return 0
+	}
+	for _, c := range m.commands() {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			err := c.run(m, ctx, args[len(words):])
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, errUsage):
+				fmt.Fprintf(m.Stderr, "wangge %s: %v\n", c.name, err)
+				return 2
+			default:
+				fmt.Fprintf(m.Stderr, "wangge %s: %v\n", c.name, err)
+				return 1
+			}
+		}
+	}
+	fmt.Fprintf(m.Stderr, "wangge: unknown command %q\n", strings.Join(args, " "))
+	m.usage(m.Stderr)
+	return 2
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: wangge COMMAND [flags] [args]\n\ncommands:")
+	for _, c := range m.commands() {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'wangge COMMAND -h' for a command's flags. Flags may come before or after arguments.")
+}
+
+// parseFlags parses args with fs, allowing flags before and after positional
+// arguments, and returns the positional ones. "--" ends flag parsing.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// fs.Parse stopped at a positional argument, or after "--".
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// newFlags makes a FlagSet that reports errors to the caller, not os.Exit.
+func (m *Main) newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("wangge "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+// env returns the environment variable key, or def when it is unset.
+func (m *Main) env(key, def string) string {
+	if v := m.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// defaultDB is the store used when neither --db nor WANGGE_DB says otherwise.
+const defaultDB = "./var/wangge.db"
+
+func (m *Main) dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", m.env("WANGGE_DB", defaultDB), "SQLite store `path` (env WANGGE_DB)")
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/data"
+	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/geo/crs"
+)
+
+// importGrids: wangge import grids FILE... [flags]
+func (m *Main) importGrids(ctx context.Context, args []string) error {
+	fs := m.newFlags("import grids")
+	db := m.dbFlag(fs)
+	layer := fs.String("layer", geo.DefaultLayer, "boundary `layer` to import into")
+	crsName := fs.String("crs", "wgs84", "coordinate system of the input: wgs84, gcj02 or bd09")
+	replace := fs.Bool("replace", false, "the new version holds exactly the files' features (default: upsert by code)")
+	var f data.GridFields
+	fs.StringVar(&f.Code, "code-field", "code", "property holding the grid code")
+	fs.StringVar(&f.Name, "name-field", "name", "property holding the grid name")
+	fs.StringVar(&f.Level, "level-field", "level", "property holding the grid level")
+	fs.StringVar(&f.Parent, "parent-field", "parent", "property holding the parent code")
+	fs.StringVar(&f.DefaultLevel, "level", "", "level `name` for features that have none")
+	levelsFlag := fs.String("levels", "", "comma-separated level vocabulary, coarsest first (default: the layer's, else district,street,community,grid,microgrid)")
+	note := fs.String("note", "", "a note kept with the new version")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("%w: no input files (wangge import grids FILE... [flags])", errUsage)
+	}
+	system, err := crs.Parse(*crsName)
+	if err != nil {
+		return fmt.Errorf("%w: --crs: %v", errUsage, err)
+	}
+	if system != crs.WGS84 {
+		f.Transform = func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }
+	}
+
+	start := time.Now()
+	prog := newProgress(m.Stderr, "read")
+	f.Progress = prog.update
+	var grids []geo.Grid
+	var firsts []int // feature number of each file's first feature
+	for _, path := range files {
+		firsts = append(firsts, len(grids))
+		gs, err := data.ReadGridsFile(path, f, len(grids))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, relabel(err, files, firsts))
+		}
+		grids = append(grids, gs...)
+	}
+	prog.done(len(grids))
+
+	store, err := data.OpenSQLite(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	set := &geo.Set{Layer: *layer, Grids: grids}
+	prev, err := store.CurrentSet(ctx, *layer)
+	switch {
+	case errors.Is(err, geo.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		set.Levels = prev.Levels
+		if !*replace {
+			set.Grids = upsert(grids, prev.Grids)
+		}
+	}
+	if *levelsFlag != "" {
+		set.Levels = strings.Split(*levelsFlag, ",")
+	}
+	readT := time.Since(start)
+	warns, err := set.Validate()
+	for _, w := range warns {
+		fmt.Fprintf(m.Stderr, "warning: %s\n", featureLabel(w.Index, w.Code, files, firsts, len(grids))+": "+w.Message)
+	}
+	if err != nil {
+		var ge *geo.GridError
+		if errors.As(err, &ge) {
+			return fmt.Errorf("%s: %s (nothing imported)", featureLabel(ge.Index, ge.Code, files, firsts, len(grids)), ge.Reason)
+		}
+		return err
+	}
+	if _, err := geo.NewIndex(set); err != nil {
+		return fmt.Errorf("build index: %w (nothing imported)", err)
+	}
+	checkT := time.Since(start) - readT
+	version, err := store.SaveSet(ctx, set, *note)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "%d features read (%.1fs), validated with %d warnings (%.1fs), saved (%.1fs)\n",
+		len(grids), readT.Seconds(), len(warns), checkT.Seconds(), (time.Since(start) - readT - checkT).Seconds())
+	fmt.Fprintf(m.Stdout, "layer %s version %d: %d grids\n", set.Layer, version, len(set.Grids))
+	return nil
+}
+
+// upsert returns the new grids, in order, followed by the old grids whose code
+// the new ones do not have.
+func upsert(grids, old []geo.Grid) []geo.Grid {
+	have := make(map[string]bool, len(grids))
+	for i := range grids {
+		have[grids[i].Code] = true
+	}
+	out := append([]geo.Grid(nil), grids...)
+	for _, g := range old {
+		if !have[g.Code] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// featureLabel names set position i for a person: the file and the feature's
+// number in it for imported features, "existing grid" for ones kept from the
+// previous version.
+func featureLabel(i int, code string, files []string, firsts []int, imported int) string {
+	if i >= imported {
+		return fmt.Sprintf("existing grid %q", code)
+	}
+	k := len(firsts) - 1
+	for k > 0 && firsts[k] > i {
+		k--
+	}
+	if code == "" {
+		return fmt.Sprintf("%s: feature %d", files[k], i-firsts[k])
+	}
+	return fmt.Sprintf("%s: feature %d (code %q)", files[k], i-firsts[k], code)
+}
+
+// relabel turns a reader's global feature number into the file's own.
+func relabel(err error, files []string, firsts []int) error {
+	var ge *geo.GridError
+	if errors.As(err, &ge) {
+		local := *ge
+		local.Index -= firsts[len(firsts)-1]
+		return &local
+	}
+	return err
+}
