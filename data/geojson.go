@@ -88,6 +88,10 @@ func ReadGrids(r io.Reader, f GridFields, first int) ([]geo.Grid, error) {
 		}
 		return nil
 	})
+	var ge *geo.GridError
+	if err != nil && !errors.As(err, &ge) {
+		err = fmt.Errorf("%w: %w", geo.ErrInvalidGrid, err)
+	}
 	return grids, err
 }
 

@@ -3,6 +3,8 @@ package geo
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
@@ -24,7 +26,8 @@ type Index struct {
 	nodes  []node
 	byCode map[string]int32
 	tree   rtree.RTreeG[int32]
-	counts []int // grids per level rank
+	counts []int   // grids per level rank
+	sorted []int32 // positions in code order
 }
 
 type node struct {
@@ -33,6 +36,7 @@ type node struct {
 	children []int32
 	path     []int32 // root first, ending with the node itself
 	shape    shape
+	label    orb.Point // strictly inside; see LabelPoint
 }
 
 // NewIndex builds the index of a validated set (see Set.Validate; an
@@ -73,6 +77,16 @@ func NewIndex(s *Set) (*Index, error) {
 			ix.nodes[j].children = append(ix.nodes[j].children, int32(i))
 		}
 	}
+	ix.sorted = make([]int32, len(ix.nodes))
+	for i := range ix.nodes {
+		ix.sorted[i] = int32(i)
+		if p, ok := ix.nodes[i].shape.labelPoint(); ok {
+			ix.nodes[i].label = p
+		} else { // no interior: any vertex is on the grid at least
+			ix.nodes[i].label = s.Grids[i].Geometry[0][0][0]
+		}
+	}
+	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(s.Grids[a].Code, s.Grids[b].Code) })
 	for i := range ix.nodes {
 		var rev []int32
 		for j := int32(i); j >= 0; j = ix.nodes[j].parent {
@@ -117,6 +131,23 @@ func (ix *Index) Parent(i int32) int32 { return ix.nodes[i].parent }
 
 // LevelCounts returns the number of grids at each level, in rank order.
 func (ix *Index) LevelCounts() []int { return ix.counts }
+
+// LabelPoint returns a point strictly inside grid i, never on an edge, for
+// placing its map label (for a grid without interior, one of its vertices).
+func (ix *Index) LabelPoint(i int32) orb.Point { return ix.nodes[i].label }
+
+// Bound returns the bounding box of grid i.
+func (ix *Index) Bound(i int32) orb.Bound { return ix.nodes[i].shape.bound }
+
+// Sorted returns the positions of all grids in code order (byte order). The
+// slice is shared: do not modify it.
+func (ix *Index) Sorted() []int32 { return ix.sorted }
+
+// SearchBound calls fn for each grid whose bounding box meets b, until fn
+// returns false.
+func (ix *Index) SearchBound(b orb.Bound, fn func(i int32) bool) {
+	ix.tree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool { return fn(i) })
+}
 
 // Position tells where p lies relative to grid i's geometry.
 func (ix *Index) Position(i int32, p orb.Point) Position {

@@ -64,61 +64,26 @@ func (m *Main) importGrids(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	set := &geo.Set{Layer: *layer, Grids: grids}
-	prev, err := store.CurrentSet(ctx, *layer)
-	switch {
-	case errors.Is(err, geo.ErrNotFound):
-	case err != nil:
-		return err
-	default:
-		set.Levels = prev.Levels
-		if !*replace {
-			set.Grids = upsert(grids, prev.Grids)
-		}
-	}
+	imp := data.GridImport{Layer: *layer, Replace: *replace, Note: *note}
 	if *levelsFlag != "" {
-		set.Levels = strings.Split(*levelsFlag, ",")
+		imp.Levels = strings.Split(*levelsFlag, ",")
 	}
 	readT := time.Since(start)
-	warns, err := set.Validate()
+	set, warns, err := data.ImportGrids(ctx, store, grids, imp)
 	for _, w := range warns {
-		fmt.Fprintf(m.Stderr, "warning: %s\n", featureLabel(w.Index, w.Code, files, firsts, len(grids))+": "+w.Message)
+		fmt.Fprintf(m.Stderr, "warning: %s: %s\n", featureLabel(w.Index, w.Code, files, firsts, len(grids)), w.Message)
 	}
 	if err != nil {
 		var ge *geo.GridError
 		if errors.As(err, &ge) {
 			return fmt.Errorf("%s: %s (nothing imported)", featureLabel(ge.Index, ge.Code, files, firsts, len(grids)), ge.Reason)
 		}
-		return err
+		return fmt.Errorf("%w (nothing imported)", err)
 	}
-	if _, err := geo.NewIndex(set); err != nil {
-		return fmt.Errorf("build index: %w (nothing imported)", err)
-	}
-	checkT := time.Since(start) - readT
-	version, err := store.SaveSet(ctx, set, *note)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stderr, "%d features read (%.1fs), validated with %d warnings (%.1fs), saved (%.1fs)\n",
-		len(grids), readT.Seconds(), len(warns), checkT.Seconds(), (time.Since(start) - readT - checkT).Seconds())
-	fmt.Fprintf(m.Stdout, "layer %s version %d: %d grids\n", set.Layer, version, len(set.Grids))
+	fmt.Fprintf(m.Stderr, "%d features read (%.1fs), validated and saved with %d warnings (%.1fs)\n",
+		len(grids), readT.Seconds(), len(warns), (time.Since(start) - readT).Seconds())
+	fmt.Fprintf(m.Stdout, "layer %s version %d: %d grids\n", set.Layer, set.Version, len(set.Grids))
 	return nil
-}
-
-// upsert returns the new grids, in order, followed by the old grids whose code
-// the new ones do not have.
-func upsert(grids, old []geo.Grid) []geo.Grid {
-	have := make(map[string]bool, len(grids))
-	for i := range grids {
-		have[grids[i].Code] = true
-	}
-	out := append([]geo.Grid(nil), grids...)
-	for _, g := range old {
-		if !have[g.Code] {
-			out = append(out, g)
-		}
-	}
-	return out
 }
 
 // featureLabel names set position i for a person: the file and the feature's
