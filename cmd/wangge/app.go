@@ -27,6 +27,7 @@ type command struct {
 
 func (m *Main) commands() []command {
 	return []command{
+		{"serve", "run the HTTP service (--demo: on the embedded demo district)", (*Main).serve},
 		{"import grids", "import grid boundaries from GeoJSON files", (*Main).importGrids},
 		{"locate", "find the owning grid of each CSV row id,lon,lat (stdin → stdout)", (*Main).locate},
 		{"convert", "convert CSV id,lon,lat between wgs84, gcj02 and bd09 (stdin → stdout)", (*Main).convert},

@@ -1,0 +1,126 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wangge/wangge/geo"
+)
+
+// GridReplacer makes a GeoJSON FeatureCollection (in the named crs) the new
+// current version of a layer, all or nothing. Bad input is reported with
+// errors wrapping geo.ErrInvalidGrid (a *geo.GridError names the feature).
+// data.SQLite implements it.
+type GridReplacer interface {
+	ReplaceGrids(ctx context.Context, layer string, body io.Reader, crs string) (*geo.Set, []geo.Warning, error)
+}
+
+// Config wires a Server.
+type Config struct {
+	Boundaries *geo.Holder          // the served index; required
+	Grids      GridReplacer         // nil turns PUT /v1/grids off
+	AdminToken string               // bearer token for admin routes; "" turns them off
+	Logger     *slog.Logger         // nil: slog.Default()
+	Version    string               // the build's version, for /v1/version
+	Registry   *prometheus.Registry // nil: a new one
+
+	MaxBatchPoints int   // POST /v1/locate; default 100,000
+	MaxBodyBytes   int64 // POST /v1/locate; default 16 MiB
+	MaxUploadBytes int64 // PUT /v1/grids; default 512 MiB
+}
+
+// Server is the HTTP service. Create it with New; it is safe for concurrent
+// use.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	engine   *gin.Engine
+	metrics  *metrics
+	reloadMu sync.Mutex   // one PUT /v1/grids at a time
+	loadedAt atomic.Int64 // unix nanoseconds of the last index swap
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBatchPoints <= 0 {
+		cfg.MaxBatchPoints = 100_000
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 16 << 20
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 512 << 20
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	s.metrics = newMetrics(cfg.Registry, cfg.Boundaries)
+	if cfg.Boundaries.Load() != nil {
+		s.loadedAt.Store(time.Now().UnixNano())
+	}
+	s.engine = s.routes()
+	return s
+}
+
+// Handler returns the http.Handler serving every route.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+func (s *Server) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.SetTrustedProxies(nil) // client IPs come from the connection, not headers
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.requestIDMiddleware, s.logMiddleware, s.metricsMiddleware, s.recoverMiddleware)
+	e.NoRoute(func(c *gin.Context) { s.failStatus(c, http.StatusNotFound, "not_found", "no such route") })
+	e.NoMethod(func(c *gin.Context) {
+		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", c.Request.Method+" is not allowed here")
+	})
+
+	e.GET("/healthz", s.handleHealthz)
+	e.GET("/readyz", s.handleReadyz)
+	e.GET("/metrics", s.handleMetrics)
+	e.GET("/openapi.json", s.handleOpenAPI)
+
+	v1 := e.Group("/v1")
+	v1.GET("/locate", s.handleLocate)
+	v1.POST("/locate", s.handleLocateBatch)
+	v1.GET("/grids", s.handleGrids)
+	v1.GET("/grids/:code", s.handleGrid)
+	v1.GET("/levels", s.handleLevels)
+	v1.GET("/version", s.handleVersion)
+	if s.cfg.Grids != nil && s.cfg.AdminToken != "" {
+		v1.PUT("/grids", s.requireAdmin, s.handlePutGrids)
+	}
+	return e
+}
+
+// index returns the current snapshot, or errNotReady before the first load.
+func (s *Server) index() (*geo.Index, error) {
+	ix := s.cfg.Boundaries.Load()
+	if ix == nil {
+		return nil, errNotReady
+	}
+	return ix, nil
+}
+
+// swap makes ix the served index.
+func (s *Server) swap(ix *geo.Index) {
+	s.cfg.Boundaries.Store(ix)
+	s.loadedAt.Store(time.Now().UnixNano())
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wangge/wangge/api"
+	"github.com/wangge/wangge/data"
+	"github.com/wangge/wangge/geo"
+)
+
+// version is the build's version, set with -ldflags "-X main.version=...".
+var version = "dev"
+
+// serve: wangge serve [--db PATH] [--addr HOST:PORT] [--demo]
+func (m *Main) serve(ctx context.Context, args []string) error {
+	fs := m.newFlags("serve")
+	db := m.dbFlag(fs)
+	addr := fs.String("addr", m.env("WANGGE_ADDR", "127.0.0.1:8080"), "listen address `host:port` (env WANGGE_ADDR)")
+	demo := fs.Bool("demo", envBool(m.env("WANGGE_DEMO", "")), "write the embedded demo district into the store when it has no boundary set (env WANGGE_DEMO)")
+	logLevel := fs.String("log-level", m.env("WANGGE_LOG_LEVEL", "info"), "debug, info, warn or error (env WANGGE_LOG_LEVEL)")
+	maxBatch := fs.Int("max-batch-points", envInt(m.env("WANGGE_MAX_BATCH_POINTS", ""), 100_000), "most points in one POST /v1/locate (env WANGGE_MAX_BATCH_POINTS)")
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
+	}
+	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+
+	store, err := data.OpenSQLite(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *demo {
+		seeded, err := data.SeedDemo(ctx, store)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if seeded {
+			log.Info("demo district written", "db", *db)
+		}
+	}
+	holder := new(geo.Holder)
+	set, err := store.CurrentSet(ctx, geo.DefaultLayer)
+	switch {
+	case errors.Is(err, geo.ErrNotFound):
+		log.Warn("no boundary set yet: /readyz answers 503 until one is imported", "db", *db)
+	case err != nil:
+		return err
+	default:
+		start := time.Now()
+		ix, err := geo.NewIndex(set)
+		if err != nil {
+			return fmt.Errorf("index boundary version %d: %w", set.Version, err)
+		}
+		holder.Store(ix)
+		log.Info("boundaries loaded", "version", set.Version, "grids", ix.Len(), "ms", time.Since(start).Milliseconds())
+	}
+
+	srv := api.New(api.Config{
+		Boundaries: holder, Grids: store, AdminToken: m.Getenv("WANGGE_ADMIN_TOKEN"),
+		Logger: log, Version: version, MaxBatchPoints: *maxBatch,
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(m.Stderr, "wangge %s serving %s\n  try: %s/v1/locate?lon=113.6584&lat=34.7464\n       %s/v1/levels   %s/openapi.json   %s/metrics\n",
+		version, url, url, url, url, url)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func envBool(s string) bool {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+func envInt(s string, def int) int {
+	var n int
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || n <= 0 {
+		return def
+	}
+	return n
+}

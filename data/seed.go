@@ -1,0 +1,34 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/wangge/wangge/data/demo"
+	"github.com/wangge/wangge/geo"
+)
+
+// DemoLevels is the level vocabulary of the embedded demo district.
+var DemoLevels = geo.Levels{"district", "street", "community", "grid"}
+
+// SeedDemo writes the embedded demo district (二七区, Zhengzhou: real outline,
+// names and codes; synthetic inner boundaries) into st as the main layer when
+// that layer has no boundary set yet, and otherwise leaves st alone. It
+// reports whether it wrote anything.
+func SeedDemo(ctx context.Context, st *SQLite) (bool, error) {
+	_, err := st.CurrentSet(ctx, geo.DefaultLayer)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, geo.ErrNotFound) {
+		return false, err
+	}
+	grids, err := ReadGrids(bytes.NewReader(demo.Grids()), GridFields{}, 0)
+	if err != nil {
+		return false, fmt.Errorf("embedded demo grids: %w", err)
+	}
+	_, _, err = ImportGrids(ctx, st, grids, GridImport{Levels: DemoLevels, Note: "embedded demo: 二七区 (synthetic inner boundaries)"})
+	return err == nil, err
+}
