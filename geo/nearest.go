@@ -23,8 +23,14 @@ func metresPerDegree(lat float64) (kx, ky float64) {
 	return n * math.Cos(phi) * math.Pi / 180, m * math.Pi / 180
 }
 
+// tieM is the distance difference, metres, under which two grids count as
+// equally near: a grid and its parent share the boundary, but split into
+// different segments the float distances can differ in the last bits.
+const tieM = 1e-3
+
 // nearest finds the grid (at level when level ≥ 0) whose boundary is nearest
-// to p, within limitM metres. Ties go to the finer level, then the lower code.
+// to p, within limitM metres. Ties (within tieM) go to the finer level, then
+// the lower code.
 func (ix *Index) nearest(p orb.Point, level int, limitM float64) Result {
 	none := Result{Match: MatchNone, Owner: -1}
 	if limitM <= 0 {
@@ -46,8 +52,11 @@ func (ix *Index) nearest(p orb.Point, level int, limitM float64) Result {
 		if d > limitM {
 			return true
 		}
-		if best < 0 || d < bestD || (d == bestD && ix.before(candidate{i, Exterior}, candidate{best, Exterior})) {
+		switch {
+		case best < 0 || d < bestD-tieM:
 			best, bestD = i, d
+		case d <= bestD+tieM && ix.before(candidate{i, Exterior}, candidate{best, Exterior}):
+			best, bestD = i, min(d, bestD)
 		}
 		return true
 	})

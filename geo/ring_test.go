@@ -243,3 +243,34 @@ func TestBandMonotone(t *testing.T) {
 		}
 	}
 }
+
+// TestNearestPrefersFinerOnSlantedSharedEdge: a community whose slanted
+// outer edge is one segment, cut into two grids whose edges split it at a
+// point on it. Points just outside are equally near the community and a grid,
+// but the float distances to the long and the short segment differ in the
+// last bits; the finer grid must still win. Regression: 19,944 of 20,000
+// such points went to the community.
+func TestNearestPrefersFinerOnSlantedSharedEdge(t *testing.T) {
+	ix := buildSet(t, []row{
+		{"C", "community", "", "POLYGON((113.6 34.7, 113.7 34.73, 113.7 34.8, 113.6 34.8, 113.6 34.7))"},
+		{"C1", "grid", "C", "POLYGON((113.6 34.7, 113.65 34.715, 113.65 34.8, 113.6 34.8, 113.6 34.7))"},
+		{"C2", "grid", "C", "POLYGON((113.65 34.715, 113.7 34.73, 113.7 34.8, 113.65 34.8, 113.65 34.715))"},
+	})
+	rng, _ := testRand(t)
+	wrong := 0
+	const n = 2000
+	for range n {
+		x := 113.6 + 0.1*rng.Float64()
+		y := 34.7 + 0.3*(x-113.6) - 0.0002*rng.Float64() // up to ~22 m south of the edge
+		res, err := ix.Locate(orb.Point{x, y}, LocateOptions{NearestM: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Match == MatchNearest && ix.Grid(res.Owner).Level != "grid" {
+			wrong++
+		}
+	}
+	if wrong > 0 {
+		t.Errorf("%d of %d points just outside the slanted edge went to the community, want the grid", wrong, n)
+	}
+}
