@@ -13,12 +13,10 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/wangge
 
-# Until the HTTP service lands (issue "Service"), `make run` imports the real
-# 二七区 (Zhengzhou) boundary as sample data and locates a few points with the CLI.
+# The service on the embedded demo district (二七区, Zhengzhou) at
+# http://127.0.0.1:8080; the demo is written into $(DB) on first run.
 run: build
-	./$(BIN) import grids testdata/sample/erqi.geojson --db var/sample.db --replace --crs gcj02
-	printf 'id,lon,lat\nerqi-square,113.6645,34.7466\nzhengzhou-station,113.6584,34.7464\nshenzhen,114.06,22.54\nbad,200,1\n' \
-		| ./$(BIN) locate --db var/sample.db --nearest-m 50 || true
+	./$(BIN) serve --demo --db $(DB) --addr $${WANGGE_ADDR:-127.0.0.1:8080}
 
 test:
 	$(GO) vet ./...
