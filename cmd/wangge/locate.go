@@ -48,46 +48,32 @@ func (m *Main) locate(ctx context.Context, args []string) error {
 	}
 	opts := geo.LocateOptions{Level: *level, NearestM: *nearestM}
 
-	in := csv.NewReader(bufio.NewReaderSize(m.Stdin, 1<<16))
-	in.ReuseRecord = true
+	in := csv.NewReader(bufio.NewReaderSize(m.Stdin, 1<<20))
 	in.FieldsPerRecord = -1
 	cols, err := readHeader(in, "id", "lon", "lat")
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(m.Stdout, 1<<16)
+	w := bufio.NewWriterSize(m.Stdout, 1<<20)
 	defer w.Flush()
 	w.WriteString("id,lon,lat,code,name,level,match,distance_m,path\n")
-	bad := 0
-	var row []byte
-	for {
-		rec, err := in.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := in.FieldPos(0)
-		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return fmt.Errorf("line %d: %v", pe.Line, pe.Err) // the CSV itself is broken: stop
-			}
-			return err
-		}
-		id, lonS, latS, p, perr := pointOf(rec, cols)
-		row = row[:0]
-		if perr == nil {
-			var res geo.Result
-			res, perr = ix.Locate(crs.Convert(p, system, crs.WGS84), opts)
+	bad, err := runPipeline(in, w, m.Stderr, func(b *rowBatch) {
+		for k, rec := range b.recs {
+			id, lonS, latS, p, perr := pointOf(rec, cols)
 			if perr == nil {
-				row = appendLocated(row, ix, id, lonS, latS, res)
+				var res geo.Result
+				res, perr = ix.Locate(crs.Convert(p, system, crs.WGS84), opts)
+				if perr == nil {
+					b.out = appendLocated(b.out, ix, id, lonS, latS, res)
+					continue
+				}
 			}
+			b.bad = append(b.bad, fmt.Sprintf("line %d: %v", b.lines[k], perr))
+			b.out = appendCSV(b.out, id, lonS, latS, "", "", "", "error", "", "")
 		}
-		if perr != nil {
-			bad++
-			fmt.Fprintf(m.Stderr, "line %d: %v\n", line, perr)
-			row = appendCSV(row, id, lonS, latS, "", "", "", "error", "", "")
-		}
-		w.Write(row)
+	})
+	if err != nil {
+		return err
 	}
 	if bad > 0 {
 		return fmt.Errorf("%d bad rows (reported above, written with match=error)", bad)
@@ -171,18 +157,43 @@ func appendLocated(row []byte, ix *geo.Index, id, lon, lat string, res geo.Resul
 		return appendCSV(row, id, lon, lat, "", "", "", string(res.Match), "", "")
 	}
 	g := ix.Grid(res.Owner)
-	var path strings.Builder
-	for k, a := range ix.Path(res.Owner) {
-		if k > 0 {
-			path.WriteByte('/')
-		}
-		path.WriteString(ix.Grid(a).Code)
-	}
 	dist := "0"
 	if res.Match == geo.MatchNearest {
 		dist = strconv.FormatFloat(res.DistanceM, 'f', 2, 64)
 	}
-	return appendCSV(row, id, lon, lat, g.Code, g.Name, g.Level, string(res.Match), dist, path.String())
+	row = appendCSV(row, id, lon, lat, g.Code, g.Name, g.Level, string(res.Match), dist)
+	row[len(row)-1] = ','
+	path := ix.Path(res.Owner)
+	plain := true
+	for _, a := range path {
+		plain = plain && !needsQuote(ix.Grid(a).Code)
+	}
+	if !plain { // rare: a code with a comma or quote
+		codes := make([]string, len(path))
+		for k, a := range path {
+			codes[k] = ix.Grid(a).Code
+		}
+		return appendCSV(row, strings.Join(codes, "/"))
+	}
+	for k, a := range path {
+		if k > 0 {
+			row = append(row, '/')
+		}
+		row = append(row, ix.Grid(a).Code...)
+	}
+	return append(row, '\n')
+}
+
+// needsQuote reports whether a CSV field must be quoted (RFC 4180, plus a
+// leading space, which some readers would trim).
+func needsQuote(f string) bool {
+	for i := 0; i < len(f); i++ {
+		switch f[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	return len(f) > 0 && f[0] == ' '
 }
 
 // appendCSV appends one CSV record (RFC 4180 quoting) and a newline.
@@ -191,7 +202,7 @@ func appendCSV(row []byte, fields ...string) []byte {
 		if k > 0 {
 			row = append(row, ',')
 		}
-		if strings.ContainsAny(f, ",\"\r\n") || strings.HasPrefix(f, " ") {
+		if needsQuote(f) {
 			row = append(row, '"')
 			row = append(row, strings.ReplaceAll(f, `"`, `""`)...)
 			row = append(row, '"')
