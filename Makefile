@@ -6,7 +6,7 @@ BIN     := bin/wangge
 DB      ?= var/wangge.db
 SHARED  ?= ../shared/data
 
-.PHONY: all build run test test-short oracle fuzz bench vet fmt mainland clean
+.PHONY: all build run test test-short oracle fuzz bench vet fmt mainland demo clean
 
 all: build
 
@@ -40,6 +40,10 @@ bench:
 vet:
 	$(GO) vet ./...
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
+
+# Regenerate the embedded demo district (data/demo) from ../shared/data.
+demo:
+	$(GO) run ./tools/mkdemo -data $(SHARED) -out data/demo
 
 # Regenerate the embedded mainland-China mask of geo/crs from ../shared/data.
 mainland:
