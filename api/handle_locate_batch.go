@@ -2,7 +2,6 @@ package api
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,7 +45,7 @@ func (s *Server) handleLocateBatch(c *gin.Context) {
 		return
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
-	req, err := s.decodeBatch(bufio.NewReaderSize(body, 64<<10))
+	req, err := s.decodeBatch(body)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -163,109 +162,6 @@ type batchRequest struct {
 }
 
 var batchFields = []string{"match", "owner", "code", "path", "distance_m", "others"}
-
-// decodeBatch reads the request object member by member, and the points one
-// at a time, so a large body is never held whole in memory.
-func (s *Server) decodeBatch(r io.Reader) (*batchRequest, error) {
-	dec := json.NewDecoder(r)
-	req := &batchRequest{nearestM: geo.DefaultNearestM}
-	bad := func(field, format string, args ...any) error {
-		return badRequest("invalid_body", field, format, args...)
-	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, jsonErr(err, bad("", "body must be a JSON object"))
-	}
-	seenPoints := false
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, jsonErr(err, bad("", "body is not valid JSON"))
-		}
-		key, _ := t.(string)
-		switch key {
-		case "crs", "level":
-			var v string
-			if err := dec.Decode(&v); err != nil {
-				return nil, jsonErr(err, bad(key, "%s must be a string", key))
-			}
-			if key == "crs" {
-				req.crs = v
-			} else {
-				req.level = v
-			}
-		case "nearest_m":
-			var v *float64
-			if err := dec.Decode(&v); err != nil || v == nil || *v < 0 || *v > geo.MaxNearestM {
-				return nil, jsonErr(err, bad(key, "nearest_m must be a number within [0,%d]", geo.MaxNearestM))
-			}
-			req.nearestM = *v
-		case "fields":
-			var v string
-			if err := dec.Decode(&v); err != nil {
-				return nil, jsonErr(err, bad(key, "fields must be a comma-separated string"))
-			}
-			req.fields = resultFields{}
-			for _, f := range strings.Split(v, ",") {
-				f = strings.TrimSpace(f)
-				if !contains(batchFields, f) {
-					return nil, bad("fields", "unknown field %q (fields: %s)", f, strings.Join(batchFields, ","))
-				}
-				req.fields[f] = true
-			}
-		case "points":
-			seenPoints = true
-			if err := s.decodePoints(dec, req); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, bad(key, "unknown member %q", key)
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, jsonErr(err, bad("", "body is not valid JSON"))
-	}
-	if !seenPoints {
-		return nil, bad("points", "points is required")
-	}
-	return req, nil
-}
-
-func (s *Server) decodePoints(dec *json.Decoder, req *batchRequest) error {
-	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-		return jsonErr(err, badRequest("invalid_body", "points", "points must be an array"))
-	}
-	var pt struct {
-		ID  json.RawMessage `json:"id"`
-		Lon *float64        `json:"lon"`
-		Lat *float64        `json:"lat"`
-	}
-	for i := 0; dec.More(); i++ {
-		if i >= s.cfg.MaxBatchPoints {
-			return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "too_many_points", Field: "points",
-				Message: fmt.Sprintf("at most %d points per request", s.cfg.MaxBatchPoints)}
-		}
-		pt.ID, pt.Lon, pt.Lat = nil, nil, nil
-		field := fmt.Sprintf("points[%d]", i)
-		if err := dec.Decode(&pt); err != nil {
-			return jsonErr(err, badRequest("invalid_point", field, "%s must be an object {\"id\",\"lon\",\"lat\"} with numeric lon and lat", field))
-		}
-		id := bytes.TrimSpace(pt.ID)
-		if len(id) == 0 || id[0] == '{' || id[0] == '[' || string(id) == "null" || id[0] == 't' || id[0] == 'f' {
-			return badRequest("invalid_point", field+".id", "%s.id must be a string or a number", field)
-		}
-		if pt.Lon == nil {
-			return badRequest("invalid_point", field+".lon", "%s.lon is required", field)
-		}
-		if pt.Lat == nil {
-			return badRequest("invalid_point", field+".lat", "%s.lat is required", field)
-		}
-		req.points = append(req.points, batchPoint{id: append(json.RawMessage(nil), id...), p: orb.Point{*pt.Lon, *pt.Lat}})
-	}
-	if _, err := dec.Token(); err != nil {
-		return jsonErr(err, badRequest("invalid_body", "points", "points must be an array"))
-	}
-	return nil
-}
 
 // jsonErr prefers a body-size error (413) over the decoding error it caused.
 func jsonErr(err error, fallback error) error {
