@@ -29,10 +29,17 @@ test-short:
 oracle:
 	WANGGE_ORACLE_FULL=1 $(GO) test -count=1 -run Oracle -v -timeout 60m ./data/
 
+# Every fuzz target, FUZZTIME each (default 60s).
+FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzReadGrids -fuzztime 60s ./data/
-	$(GO) test -run '^$$' -fuzz FuzzLocate -fuzztime 60s ./geo/
-	$(GO) test -run '^$$' -fuzz FuzzConvert -fuzztime 60s ./geo/crs/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadGrids$$' -fuzztime $(FUZZTIME) ./data/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadSites$$' -fuzztime $(FUZZTIME) ./data/
+	$(GO) test -run '^$$' -fuzz '^FuzzLocate$$' -fuzztime $(FUZZTIME) ./geo/
+	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./geo/
+	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME) ./geo/crs/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMask$$' -fuzztime $(FUZZTIME) ./geo/crs/
+	$(GO) test -run '^$$' -fuzz '^FuzzSiting$$' -fuzztime $(FUZZTIME) ./geo/plan/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME) ./api/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
