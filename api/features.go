@@ -13,11 +13,17 @@ import (
 // label point are in sys. Properties: code, name, level, parent, path,
 // children, attributes, label_point. The index's geometry is not modified.
 func appendGridFeature(b []byte, ix *geo.Index, i int32, sys crs.System) ([]byte, error) {
+	return appendGridFeatureGeom(b, ix, i, ix.Grid(i).Geometry, sys)
+}
+
+// appendGridFeatureGeom is appendGridFeature with the geometry given (in
+// WGS-84): a simplified one, say.
+func appendGridFeatureGeom(b []byte, ix *geo.Index, i int32, geom orb.MultiPolygon, sys crs.System) ([]byte, error) {
 	g := ix.Grid(i)
 	b = append(b, `{"type":"Feature","id":`...)
 	b = appendString(b, g.Code)
 	b = append(b, `,"geometry":`...)
-	b = appendGeometry(b, g.Geometry, sys)
+	b = appendGeometry(b, geom, sys)
 	b = append(b, `,"properties":{"code":`...)
 	b = appendString(b, g.Code)
 	b = append(b, `,"name":`...)

@@ -15,13 +15,17 @@ import (
 const (
 	defaultPageSize = 100
 	maxPageSize     = 1000
+	maxSimplifyM    = 100_000 // metres
 )
 
-// handleGrids: GET /v1/grids?level=&parent=&bbox=&limit=&cursor=&crs=
+// handleGrids: GET /v1/grids?level=&parent=&bbox=&limit=&cursor=&crs=&simplify_m=
 // → a GeoJSON FeatureCollection in code order, with "next_cursor" unless this
 // is the last page. bbox (in the request's crs) keeps grids whose bounding
 // box meets it. The cursor is opaque (the last code of the page), so paging
-// survives a reload.
+// survives a reload. simplify_m > 0 simplifies the boundaries with that
+// tolerance in metres, arc by arc over the shared-arc topology of the whole
+// set, so neighbours (and parents and children) still share their edges
+// vertex for vertex, on every page and across requests.
 func (s *Server) handleGrids(c *gin.Context) {
 	ix, err := s.index()
 	if err != nil {
@@ -32,6 +36,19 @@ func (s *Server) handleGrids(c *gin.Context) {
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	simplified := func(i int32) orb.MultiPolygon { return ix.Grid(i).Geometry }
+	if q.simplifyM > 0 {
+		// The topology of every level, whatever level asks for, so that
+		// pages and levels fetched apart still fit together.
+		topo, shapeOf := s.gridTiles(ix).Arcs(len(ix.Set().Levels) - 1)
+		simp := topo.SimplifyM(q.simplifyM)
+		simplified = func(i int32) orb.MultiPolygon {
+			if mp := simp.Shape(int(shapeOf[i])); len(mp) > 0 {
+				return mp
+			}
+			return ix.Grid(i).Geometry // nothing left: keep the original
+		}
 	}
 	sorted := ix.Sorted()
 	start := 0
@@ -53,7 +70,7 @@ func (s *Server) handleGrids(c *gin.Context) {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		if b, err = appendGridFeature(b, ix, i, q.sys); err != nil {
+		if b, err = appendGridFeatureGeom(b, ix, i, simplified(i), q.sys); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -75,6 +92,7 @@ type gridQuery struct {
 	limit         int
 	after         string
 	sys           crs.System
+	simplifyM     float64 // 0: not simplified
 }
 
 func parseGridQuery(c *gin.Context, ix *geo.Index) (gridQuery, error) {
@@ -99,6 +117,14 @@ func parseGridQuery(c *gin.Context, ix *geo.Index) (gridQuery, error) {
 	}
 	if q.limit, err = parseLimit(c.Query("limit"), defaultPageSize, maxPageSize); err != nil {
 		return q, err
+	}
+	if v := c.Query("simplify_m"); v != "" {
+		if q.simplifyM, err = parseFloat("simplify_m", v); err != nil {
+			return q, err
+		}
+		if q.simplifyM < 0 || q.simplifyM > maxSimplifyM {
+			return q, badRequest("invalid_simplify_m", "simplify_m", "simplify_m must be within [0,%d]", maxSimplifyM)
+		}
 	}
 	if cur := c.Query("cursor"); cur != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(cur)

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/geo/plan"
 )
 
 // GridReplacer makes a GeoJSON FeatureCollection (in the named crs) the new
@@ -27,7 +28,7 @@ type GridReplacer interface {
 type Config struct {
 	Boundaries *geo.Holder          // the served index; required
 	Grids      GridReplacer         // nil turns PUT /v1/grids off
-	AdminToken string               // bearer token for admin routes; "" turns them off
+	AdminToken string               // bootstrap admin bearer token (WANGGE_ADMIN_TOKEN); "" for none
 	Logger     *slog.Logger         // nil: slog.Default()
 	Version    string               // the build's version, for /v1/version
 	Registry   *prometheus.Registry // nil: a new one
@@ -35,6 +36,29 @@ type Config struct {
 	MaxBatchPoints int   // POST /v1/locate; default 100,000
 	MaxBodyBytes   int64 // POST /v1/locate; default 16 MiB
 	MaxUploadBytes int64 // PUT /v1/grids; default 512 MiB
+
+	// Reports: intake, lifecycle, queries, figures (nil: those routes
+	// answer 503). Tokens: the bearer tokens with roles (nil: only
+	// AdminToken is known).
+	Reports    ReportStore
+	Tokens     TokenAuthenticator
+	Categories geo.Categories // nil: geo.DefaultCategories
+	// PublicRoutes are served without a token (see DefaultPublicRoutes for
+	// the patterns): nil means DefaultPublicRoutes, an empty slice none.
+	PublicRoutes []string
+	Now          func() time.Time // nil: time.Now; for tests of deadlines
+
+	// Sites: the store behind /v1/sites, /v1/coverage and /v1/siting (nil:
+	// Grids when it holds sites too, else none). Presets: the coverage
+	// presets (nil: plan.DefaultPresets).
+	Sites   SiteStore
+	Presets plan.Presets
+
+	// Map data (/tiles, /ogc): the zoom each grid level appears from in the
+	// tiles (nil: tile.DefaultMinZoom) and the tile cache's size in bytes
+	// (0: 64 MiB; negative: no cache).
+	TileMinZoom    map[string]int
+	TileCacheBytes int64
 }
 
 // Server is the HTTP service. Create it with New; it is safe for concurrent
@@ -42,10 +66,13 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
+	public   []publicRoute
 	engine   *gin.Engine
 	metrics  *metrics
 	reloadMu sync.Mutex   // one PUT /v1/grids at a time
 	loadedAt atomic.Int64 // unix nanoseconds of the last index swap
+	sites    siteState    // the sites in memory (handle_sites_state.go)
+	maps     mapState     // tile sources and cache (handle_tiles_state.go)
 }
 
 // New builds the server and its routes.
@@ -68,7 +95,16 @@ func New(cfg Config) *Server {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	if cfg.Categories == nil {
+		cfg.Categories = geo.DefaultCategories
+	}
+	if cfg.PublicRoutes == nil {
+		cfg.PublicRoutes = DefaultPublicRoutes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, public: parsePublicRoutes(cfg.PublicRoutes)}
 	s.metrics = newMetrics(cfg.Registry, cfg.Boundaries)
 	if cfg.Boundaries.Load() != nil {
 		s.loadedAt.Store(time.Now().UnixNano())
@@ -86,7 +122,7 @@ func (s *Server) routes() *gin.Engine {
 	e.SetTrustedProxies(nil) // client IPs come from the connection, not headers
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestIDMiddleware, s.logMiddleware, s.metricsMiddleware, s.recoverMiddleware)
+	e.Use(s.requestIDMiddleware, s.logMiddleware, s.metricsMiddleware, s.recoverMiddleware, s.authMiddleware)
 	e.NoRoute(func(c *gin.Context) { s.failStatus(c, http.StatusNotFound, "not_found", "no such route") })
 	e.NoMethod(func(c *gin.Context) {
 		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", c.Request.Method+" is not allowed here")
@@ -104,9 +140,12 @@ func (s *Server) routes() *gin.Engine {
 	v1.GET("/grids/:code", s.handleGrid)
 	v1.GET("/levels", s.handleLevels)
 	v1.GET("/version", s.handleVersion)
-	if s.cfg.Grids != nil && s.cfg.AdminToken != "" {
-		v1.PUT("/grids", s.requireAdmin, s.handlePutGrids)
+	if s.cfg.Grids != nil && (s.cfg.AdminToken != "" || s.cfg.Tokens != nil) {
+		v1.PUT("/grids", s.requireRole(geo.RoleAdmin), s.handlePutGrids)
 	}
+	s.reportRoutes(v1)
+	s.siteRoutes(v1)
+	s.mapRoutes(e)
 	return e
 }
 

@@ -15,9 +15,22 @@ var DemoLevels = geo.Levels{"district", "street", "community", "grid"}
 
 // SeedDemo writes the embedded demo district (二七区, Zhengzhou: real outline,
 // names and codes; synthetic inner boundaries) into st as the main layer when
-// that layer has no boundary set yet, and otherwise leaves st alone. It
-// reports whether it wrote anything.
+// that layer has no boundary set yet, and its sites (see seedDemoSites) when
+// st has no sites and its main layer is the demo; otherwise it leaves st
+// alone. It reports whether it wrote anything.
 func SeedDemo(ctx context.Context, st *SQLite) (bool, error) {
+	grids, err := seedDemoGrids(ctx, st)
+	if err != nil {
+		return false, err
+	}
+	sites, err := seedDemoSites(ctx, st)
+	return grids || sites, err
+}
+
+// demoNote marks the boundary version SeedDemo writes.
+const demoNote = "embedded demo: 二七区 (synthetic inner boundaries)"
+
+func seedDemoGrids(ctx context.Context, st *SQLite) (bool, error) {
 	_, err := st.CurrentSet(ctx, geo.DefaultLayer)
 	if err == nil {
 		return false, nil
@@ -29,6 +42,6 @@ func SeedDemo(ctx context.Context, st *SQLite) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("embedded demo grids: %w", err)
 	}
-	_, _, err = ImportGrids(ctx, st, grids, GridImport{Levels: DemoLevels, Note: "embedded demo: 二七区 (synthetic inner boundaries)"})
+	_, _, err = ImportGrids(ctx, st, grids, GridImport{Levels: DemoLevels, Note: demoNote})
 	return err == nil, err
 }

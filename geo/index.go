@@ -15,28 +15,37 @@ import (
 // NewIndex and never changed afterwards, so it is safe for any number of
 // concurrent readers.
 //
-// Layout: an R-tree (tidwall/rtree, chosen for its allocation-free search and
-// O(1) copy-on-write) over each grid's bounding box finds the candidates; each
-// candidate's rings carry a strip index so the exact point test looks at a
-// handful of edges whatever the ring's size; polygons with many holes index
-// their holes too. The hierarchy (parent, children, path root first) is
-// resolved to slice positions at build time.
+// Layout: every part (polygon) of every grid is prepared once, in one array
+// (polys): each ring carries a strip index so the exact point test looks at a
+// handful of edges whatever the ring's size, and polygons with many holes
+// index their holes. Locate goes through an adaptive cell index over the
+// polygons (cells.go), which for most points answers from one leaf cell
+// without touching an edge, and otherwise names the few rings to test. An
+// R-tree (tidwall/rtree, chosen for its allocation-free search) over each
+// grid's bounding box serves the box searches (SearchBound, the nearest-grid
+// fallback). The hierarchy (parent, children, path root first) is resolved to
+// positions at build time and kept in flat arrays.
 type Index struct {
-	set    *Set
-	nodes  []node
-	byCode map[string]int32
-	tree   rtree.RTreeG[int32]
-	counts []int   // grids per level rank
-	sorted []int32 // positions in code order
+	set      *Set
+	nodes    []node
+	polys    []polygon // every part of every grid, grid by grid
+	polyGrid []int32   // the grid of each polygon
+	cells    *cellIndex
+	byCode   map[string]int32
+	tree     rtree.RTreeG[int32]
+	counts   []int   // grids per level rank
+	sorted   []int32 // positions in code order
+	kids     []int32 // every grid's children, parent by parent
+	paths    []int32 // every grid's path, grid by grid
 }
 
 type node struct {
-	rank     int
-	parent   int32 // -1 for a root
-	children []int32
-	path     []int32 // root first, ending with the node itself
-	shape    shape
-	label    orb.Point // strictly inside; see LabelPoint
+	rank           int32
+	parent         int32     // -1 for a root
+	kidLo, kidHi   uint32    // children: kids[kidLo:kidHi]
+	pathLo, pathHi uint32    // paths[pathLo:pathHi]: root first, ending with the node itself
+	shape          shape     // parts share polys
+	label          orb.Point // strictly inside; see LabelPoint
 }
 
 // NewIndex builds the index of a validated set (see Set.Validate; an
@@ -49,6 +58,7 @@ func NewIndex(s *Set) (*Index, error) {
 		byCode: make(map[string]int32, len(s.Grids)),
 		counts: make([]int, len(s.Levels)),
 	}
+	nparts := 0
 	for i := range s.Grids {
 		g := &s.Grids[i]
 		if _, dup := ix.byCode[g.Code]; dup {
@@ -63,45 +73,96 @@ func NewIndex(s *Set) (*Index, error) {
 			return nil, &GridError{Index: i, Code: g.Code, Reason: "empty geometry"}
 		}
 		ix.counts[rank]++
-		ix.nodes[i] = node{rank: rank, parent: -1, shape: prepareShape(g.Geometry)}
+		ix.nodes[i] = node{rank: int32(rank), parent: -1}
+		nparts += len(g.Geometry)
+	}
+	if err := ix.linkHierarchy(); err != nil {
+		return nil, err
+	}
+	ix.polys = make([]polygon, nparts)
+	ix.polyGrid = make([]int32, 0, nparts)
+	first := make([]int, len(s.Grids)+1) // grid i's polygons: polys[first[i]:first[i+1]]
+	for i := range s.Grids {
+		for range s.Grids[i].Geometry {
+			ix.polyGrid = append(ix.polyGrid, int32(i))
+		}
+		first[i+1] = len(ix.polyGrid)
+	}
+	// Each grid's preparation and label point are independent of the others.
+	parallelFor(len(s.Grids), func(lo, hi int) {
+		var xs []float64
+		for i := lo; i < hi; i++ {
+			n := &ix.nodes[i]
+			n.shape = prepareShapeInto(s.Grids[i].Geometry, ix.polys[first[i]:first[i+1]:first[i+1]])
+			var p orb.Point
+			var ok bool
+			if p, ok, xs = n.shape.labelPoint(xs[:0]); ok {
+				n.label = p
+			} else { // no interior: any vertex is on the grid at least
+				n.label = s.Grids[i].Geometry[0][0][0]
+			}
+		}
+	})
+	ix.sorted = make([]int32, len(ix.nodes))
+	for i := range ix.nodes {
 		b := ix.nodes[i].shape.bound
 		ix.tree.Insert(b.Min, b.Max, int32(i))
+		ix.sorted[i] = int32(i)
 	}
+	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(s.Grids[a].Code, s.Grids[b].Code) })
+	ix.cells = newCellIndex(ix.polys)
+	return ix, nil
+}
+
+// linkHierarchy resolves parents to positions and fills children and paths.
+func (ix *Index) linkHierarchy() error {
+	s := ix.set
 	for i := range s.Grids {
 		if p := s.Grids[i].Parent; p != "" {
 			j, ok := ix.byCode[p]
 			if !ok {
-				return nil, &GridError{Index: i, Code: s.Grids[i].Code, Reason: fmt.Sprintf("unknown parent %q", p)}
+				return &GridError{Index: i, Code: s.Grids[i].Code, Reason: fmt.Sprintf("unknown parent %q", p)}
 			}
 			ix.nodes[i].parent = j
-			ix.nodes[j].children = append(ix.nodes[j].children, int32(i))
+			ix.nodes[j].kidHi++ // a count for now
 		}
 	}
-	ix.sorted = make([]int32, len(ix.nodes))
+	at := uint32(0)
 	for i := range ix.nodes {
-		ix.sorted[i] = int32(i)
-		if p, ok := ix.nodes[i].shape.labelPoint(); ok {
-			ix.nodes[i].label = p
-		} else { // no interior: any vertex is on the grid at least
-			ix.nodes[i].label = s.Grids[i].Geometry[0][0][0]
-		}
+		n := &ix.nodes[i]
+		n.kidLo, n.kidHi, at = at, at, at+n.kidHi
 	}
-	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(s.Grids[a].Code, s.Grids[b].Code) })
+	ix.kids = make([]int32, at)
+	depth := 0
 	for i := range ix.nodes {
-		var rev []int32
+		if p := ix.nodes[i].parent; p >= 0 {
+			ix.kids[ix.nodes[p].kidHi] = int32(i)
+			ix.nodes[p].kidHi++
+		}
+		d := 0
 		for j := int32(i); j >= 0; j = ix.nodes[j].parent {
-			if len(rev) > len(ix.nodes) {
-				return nil, &GridError{Index: i, Code: s.Grids[i].Code, Reason: "parent cycle"}
+			if d++; d > len(ix.nodes) {
+				return &GridError{Index: i, Code: s.Grids[i].Code, Reason: "parent cycle"}
 			}
-			rev = append(rev, j)
 		}
-		path := make([]int32, len(rev))
-		for k, j := range rev {
-			path[len(rev)-1-k] = j
-		}
-		ix.nodes[i].path = path
+		depth += d
 	}
-	return ix, nil
+	ix.paths = make([]int32, depth)
+	at = 0
+	for i := range ix.nodes {
+		n := &ix.nodes[i]
+		n.pathLo, n.pathHi = at, at
+		for j := int32(i); j >= 0; j = ix.nodes[j].parent {
+			n.pathHi++
+		}
+		k := n.pathHi
+		for j := int32(i); j >= 0; j = ix.nodes[j].parent {
+			k--
+			ix.paths[k] = j
+		}
+		at = n.pathHi
+	}
+	return nil
 }
 
 // Set returns the set the index was built from. Do not modify it.
@@ -121,10 +182,19 @@ func (ix *Index) Lookup(code string) (int32, bool) {
 
 // Path returns the positions of grid i's chain, root first, ending with i.
 // The slice is shared: do not modify it.
-func (ix *Index) Path(i int32) []int32 { return ix.nodes[i].path }
+func (ix *Index) Path(i int32) []int32 {
+	n := &ix.nodes[i]
+	return ix.paths[n.pathLo:n.pathHi:n.pathHi]
+}
 
 // Children returns the positions of grid i's children. Shared: do not modify.
-func (ix *Index) Children(i int32) []int32 { return ix.nodes[i].children }
+func (ix *Index) Children(i int32) []int32 {
+	n := &ix.nodes[i]
+	if n.kidLo == n.kidHi {
+		return nil
+	}
+	return ix.kids[n.kidLo:n.kidHi:n.kidHi]
+}
 
 // Parent returns the position of grid i's parent, or -1 for a root.
 func (ix *Index) Parent(i int32) int32 { return ix.nodes[i].parent }

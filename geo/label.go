@@ -14,11 +14,11 @@ const labelLines = 7
 // label: the middle of the widest interior stretch along a few horizontal
 // lines across the shape's bounding box, checked with the exact test. The
 // scan lines avoid vertex latitudes, so a stretch never starts at a vertex.
-// ok is false only for a shape with no interior (zero area).
-func (s *shape) labelPoint() (orb.Point, bool) {
+// ok is false only for a shape with no interior (zero area). xs is scratch
+// space, returned grown for the next call.
+func (s *shape) labelPoint(xs []float64) (orb.Point, bool, []float64) {
 	var best orb.Point
 	bestW := -1.0
-	var xs []float64
 	for k := range labelLines {
 		// Lines at 1/8 … 7/8 of the height, nudged off vertex latitudes.
 		y := s.bound.Min[1] + (s.bound.Max[1]-s.bound.Min[1])*float64(k+1)/(labelLines+1)
@@ -36,7 +36,7 @@ func (s *shape) labelPoint() (orb.Point, bool) {
 			}
 		}
 	}
-	return best, bestW > 0
+	return best, bestW > 0, xs
 }
 
 // crossings appends the x of every crossing of the horizontal line at y with

@@ -70,13 +70,7 @@ func (ix *Index) Locate(p orb.Point, opts LocateOptions) (Result, error) {
 		return Result{}, fmt.Errorf("nearest_m must be within [0,%d]", MaxNearestM)
 	}
 	var buf [16]candidate
-	cands := buf[:0]
-	ix.tree.Search(p, p, func(_, _ [2]float64, i int32) bool {
-		if pos := ix.nodes[i].shape.locate(p); pos != Exterior {
-			cands = append(cands, candidate{i, pos})
-		}
-		return true
-	})
+	cands := ix.covering(p, buf[:0])
 	owner := ix.pickOwner(cands, level)
 	if owner < 0 {
 		return ix.nearest(p, level, opts.NearestM), nil
@@ -97,6 +91,47 @@ func (ix *Index) Locate(p orb.Point, opts LocateOptions) (Result, error) {
 	return res, nil
 }
 
+// covering appends to cands the grids covering p, each with the best
+// position of its parts, from the records of p's leaf cell.
+func (ix *Index) covering(p orb.Point, cands []candidate) []candidate {
+	var recs []uint32
+	var one [1]uint32
+	switch w := ix.cells.leaf(p); {
+	case w == 0:
+		return cands
+	case w&cellInline != 0:
+		one[0] = uint32(w)
+		recs = one[:]
+	default:
+		recs = ix.cells.records(w)
+	}
+	for k := 0; k < len(recs); {
+		w := recs[k]
+		k++
+		pos := Interior
+		switch w & 3 {
+		case recShell:
+			pos = ix.polys[w>>2].shell.locate(p)
+		case recRings:
+			n := int(recs[k])
+			pos = ix.polys[w>>2].locateRings(p, recs[k+1:k+1+n])
+			k += 1 + n
+		}
+		if pos == Exterior {
+			continue
+		}
+		// A grid's parts are consecutive polygons, so its records are
+		// consecutive too.
+		g := ix.polyGrid[w>>2]
+		if n := len(cands); n > 0 && cands[n-1].i == g {
+			cands[n-1].pos = max(cands[n-1].pos, pos)
+			continue
+		}
+		cands = append(cands, candidate{g, pos})
+	}
+	return cands
+}
+
 // pickOwner returns the position in cands of the owner: at level when level ≥
 // 0 (preferring the finest owner's ancestor at that level), else the finest.
 // -1 when no candidate qualifies.
@@ -110,11 +145,11 @@ func (ix *Index) pickOwner(cands []candidate, level int) int {
 	if best < 0 || level < 0 {
 		return best
 	}
-	if ix.nodes[cands[best].i].rank == level {
+	if int(ix.nodes[cands[best].i].rank) == level {
 		return best
 	}
-	for _, a := range ix.nodes[cands[best].i].path {
-		if ix.nodes[a].rank == level {
+	for _, a := range ix.Path(cands[best].i) {
+		if int(ix.nodes[a].rank) == level {
 			for k, c := range cands {
 				if c.i == a {
 					return k
@@ -124,7 +159,7 @@ func (ix *Index) pickOwner(cands []candidate, level int) int {
 	}
 	best = -1
 	for k, c := range cands {
-		if ix.nodes[c.i].rank == level && (best < 0 || ix.before(c, cands[best])) {
+		if int(ix.nodes[c.i].rank) == level && (best < 0 || ix.before(c, cands[best])) {
 			best = k
 		}
 	}

@@ -45,10 +45,10 @@ func (ix *Index) nearest(p orb.Point, level int, limitM float64) Result {
 	best, bestD := int32(-1), math.Inf(1)
 	ix.tree.Search(lo, hi, func(_, _ [2]float64, i int32) bool {
 		n := &ix.nodes[i]
-		if level >= 0 && n.rank != level {
+		if level >= 0 && int(n.rank) != level {
 			return true
 		}
-		d := n.shape.distanceM(p, kx, ky, dLat)
+		d := n.shape.distanceM(p, kx, ky, lo, hi)
 		if d > limitM {
 			return true
 		}
@@ -68,12 +68,21 @@ func (ix *Index) nearest(p orb.Point, level int, limitM float64) Result {
 
 // distanceM is the distance in metres from p to the nearest edge of the shape,
 // measured in the plane tangent at p (kx, ky metres per degree of lon, lat),
-// looking only at edges within dLat degrees of latitude; +Inf when none is.
-func (s *shape) distanceM(p orb.Point, kx, ky, dLat float64) float64 {
+// looking only at rings whose bounding boxes meet the box lo–hi round p and
+// at their edges within its latitudes; +Inf when none is.
+func (s *shape) distanceM(p orb.Point, kx, ky float64, lo, hi [2]float64) float64 {
 	d := math.Inf(1)
+	dLat := hi[1] - p[1]
 	for i := range s.parts {
 		pg := &s.parts[i]
 		d = min(d, pg.shell.distanceM(p, kx, ky, dLat))
+		if pg.hidx != nil {
+			pg.hidx.Search(lo, hi, func(_, _ [2]float64, j int32) bool {
+				d = min(d, pg.holes[j].distanceM(p, kx, ky, dLat))
+				return true
+			})
+			continue
+		}
 		for j := range pg.holes {
 			d = min(d, pg.holes[j].distanceM(p, kx, ky, dLat))
 		}
@@ -92,7 +101,7 @@ func (r *ring) distanceM(p orb.Point, kx, ky, dLat float64) float64 {
 		bx, by := (b[0]-p[0])*kx, (b[1]-p[1])*ky
 		d2 = min(d2, segDist2(ax, ay, bx, by))
 	}
-	if r.start == nil {
+	if r.strip == nil {
 		for e := 0; e+1 < len(r.pts); e++ {
 			seg(e)
 		}

@@ -23,7 +23,12 @@ type shape struct {
 }
 
 func prepareShape(mp orb.MultiPolygon) shape {
-	s := shape{parts: make([]polygon, len(mp)), bound: mp.Bound()}
+	return prepareShapeInto(mp, make([]polygon, len(mp)))
+}
+
+// prepareShapeInto prepares mp's parts in parts (len(mp) of them).
+func prepareShapeInto(mp orb.MultiPolygon, parts []polygon) shape {
+	s := shape{parts: parts, bound: mp.Bound()}
 	for i, pg := range mp {
 		p := polygon{shell: prepareRing(pg[0])}
 		if len(pg) > 1 {

@@ -61,8 +61,48 @@ func sign(v float64) int {
 	return 0
 }
 
-// orientExact computes the orientation determinant with exact rationals.
+// orientExact computes the sign of the orientation determinant exactly. When
+// the four coordinate differences are exact in float64 (always so for nearby
+// points, by Sterbenz's lemma) and the products do not underflow, it compares
+// the two products through their exact error terms (fused multiply-add);
+// otherwise it falls back to exact rationals. The fast path matters: collinear
+// points (quantised boundaries, points on edges) always end here.
 func orientExact(a, b, c orb.Point) int {
+	dx1, e1 := twoDiff(b[0], a[0])
+	dy1, e2 := twoDiff(c[1], a[1])
+	dy2, e3 := twoDiff(b[1], a[1])
+	dx2, e4 := twoDiff(c[0], a[0])
+	if e1 == 0 && e2 == 0 && e3 == 0 && e4 == 0 {
+		l, r := dx1*dy1, dy2*dx2
+		if exactErr(dx1, dy1, l) && exactErr(dy2, dx2, r) {
+			// Rounding is monotone, so l ≠ r decides; when l = r the
+			// difference of the exact products is that of the error terms,
+			// and a float subtraction has the sign of its exact result.
+			if l != r {
+				return sign(l - r)
+			}
+			return sign(math.FMA(dx1, dy1, -l) - math.FMA(dy2, dx2, -r))
+		}
+	}
+	return orientRat(a, b, c)
+}
+
+// twoDiff returns x−y rounded and its rounding error (Knuth's TwoSum), exact
+// for finite inputs without overflow.
+func twoDiff(x, y float64) (d, err float64) {
+	d = x - y
+	bv := d - x
+	return d, (x - (d - bv)) - (y + bv)
+}
+
+// exactErr reports whether the error term math.FMA(x, y, -p) of the product
+// p = x·y is exact: no underflow, or an exact zero factor.
+func exactErr(x, y, p float64) bool {
+	return x == 0 || y == 0 || math.Abs(p) >= tinyProduct
+}
+
+// orientRat computes the orientation determinant with exact rationals.
+func orientRat(a, b, c orb.Point) int {
 	var ax, ay, bx, by, cx, cy big.Rat
 	ax.SetFloat64(a[0])
 	ay.SetFloat64(a[1])

@@ -170,3 +170,46 @@ func TestOnSegmentRandom(t *testing.T) {
 		t.Fatal("no sample landed on its segment; the test exercises only one answer")
 	}
 }
+
+// TestOrientExactFastPath compares orientExact (error-free products when the
+// differences are exact) with big.Rat on collinear and near-collinear
+// triples: on a quantised lattice (all differences exact), at lon/lat scale
+// with random slopes, and with tiny and mixed-magnitude coordinates where the
+// fast path must step aside.
+func TestOrientExactFastPath(t *testing.T) {
+	rng, seed := testRand(t)
+	q := func(v float64) float64 { return math.Round(v*1024) / 1024 }
+	for k := range 200000 {
+		var a, b, c orb.Point
+		switch k % 4 {
+		case 0: // a quantised boundary: c on the line a–b or one step off
+			a = orb.Point{q(113 + rng.Float64()), q(34 + rng.Float64())}
+			d := orb.Point{q(rng.Float64()*0.01 - 0.005), q(rng.Float64()*0.01 - 0.005)}
+			m := float64(rng.IntN(7) - 3)
+			b = orb.Point{a[0] + d[0], a[1] + d[1]}
+			c = orb.Point{a[0] + m*d[0], a[1] + m*d[1]}
+			if rng.IntN(2) == 0 {
+				c[rng.IntN(2)] += float64(rng.IntN(3)-1) / 1024
+			}
+		case 1: // interpolated along a random edge, a few ulps off
+			a = orb.Point{rng.Float64()*360 - 180, rng.Float64()*180 - 90}
+			b = orb.Point{a[0] + rng.Float64()*0.1, a[1] + rng.Float64()*0.1}
+			s := rng.Float64()
+			c = orb.Point{a[0] + s*(b[0]-a[0]), a[1] + s*(b[1]-a[1])}
+			c[rng.IntN(2)] = math.Nextafter(c[rng.IntN(2)], math.Inf(2*rng.IntN(2)-1))
+		case 2: // tiny coordinates: products near underflow
+			e := math.Ldexp(1, -480-rng.IntN(100))
+			a = orb.Point{e * float64(rng.IntN(5)), e * float64(rng.IntN(5))}
+			b = orb.Point{e * float64(rng.IntN(5)), e * float64(rng.IntN(5))}
+			c = orb.Point{e * float64(rng.IntN(9)) / 2, e * float64(rng.IntN(9)) / 2}
+		case 3: // mixed magnitudes: inexact differences
+			a = orb.Point{rng.Float64() * 1e-20, rng.Float64() * 180}
+			b = orb.Point{rng.Float64() * 180, rng.Float64() * 1e-20}
+			s := rng.Float64()
+			c = orb.Point{a[0] + s*(b[0]-a[0]), a[1] + s*(b[1]-a[1])}
+		}
+		if got, want := orientExact(a, b, c), crossSign(a, b, c); got != want {
+			t.Fatalf("orientExact(%v, %v, %v) = %d, want %d (seed %d)", a, b, c, got, want, seed)
+		}
+	}
+}

@@ -26,13 +26,18 @@ const smallRing = 24
 // hardly grows with the ring's size.
 //
 // The index is read-only after prepareRing; the ring's points are shared with
-// the Grid's geometry and never modified.
+// the Grid's geometry and never modified. A ring is 64 bytes, one cache line:
+// the strip index, which small rings do without, is behind a pointer.
 type ring struct {
-	pts   orb.Ring // closed: pts[0] == pts[len-1]
-	bound orb.Bound
+	pts    orb.Ring // closed: pts[0] == pts[len-1]
+	bound  orb.Bound
+	*strip // nil for small rings
+}
 
-	// Strip index (nil for small rings): the edges (index i means the segment
-	// pts[i]–pts[i+1]) meeting band s are edges[start[s]:start[s+1]].
+// strip is a ring's strip index: the edges (index i means the segment
+// pts[i]–pts[i+1]) meeting band s are edges[start[s]:start[s+1]]; band s
+// covers latitudes [minY + s/invH, minY + (s+1)/invH).
+type strip struct {
 	minY, invH float64
 	start      []uint32
 	edges      []uint32
@@ -49,10 +54,10 @@ func prepareRing(pts orb.Ring) ring {
 	if !(h > 0) { // a flat ring: one band holds every edge
 		bands, h = 1, 1
 	}
-	r.minY, r.invH = r.bound.Min[1], 1/h
+	st := &strip{minY: r.bound.Min[1], invH: 1 / h}
 	counts := make([]uint32, bands+1)
 	for i := range n {
-		lo, hi := r.bandRange(pts[i][1], pts[i+1][1], bands)
+		lo, hi := st.bandRange(pts[i][1], pts[i+1][1], bands)
 		for s := lo; s <= hi; s++ {
 			counts[s+1]++
 		}
@@ -60,17 +65,18 @@ func prepareRing(pts orb.Ring) ring {
 	for s := 1; s <= bands; s++ {
 		counts[s] += counts[s-1]
 	}
-	r.start = counts
-	r.edges = make([]uint32, counts[bands])
+	st.start = counts
+	st.edges = make([]uint32, counts[bands])
 	fill := make([]uint32, bands)
 	copy(fill, counts[:bands])
 	for i := range n {
-		lo, hi := r.bandRange(pts[i][1], pts[i+1][1], bands)
+		lo, hi := st.bandRange(pts[i][1], pts[i+1][1], bands)
 		for s := lo; s <= hi; s++ {
-			r.edges[fill[s]] = uint32(i)
+			st.edges[fill[s]] = uint32(i)
 			fill[s]++
 		}
 	}
+	r.strip = st
 	return r
 }
 
@@ -78,7 +84,7 @@ func prepareRing(pts orb.Ring) ring {
 // It is monotone in y, so an edge whose y-range holds y is listed in band(y).
 // It clamps before converting to int: a float beyond int's range (a very thin
 // ring, or y far outside it) converts to an arbitrary int.
-func (r *ring) band(y float64, bands int) int {
+func (r *strip) band(y float64, bands int) int {
 	s := math.Floor((y - r.minY) * r.invH)
 	if !(s > 0) { // also NaN, from 0·Inf
 		return 0
@@ -86,7 +92,7 @@ func (r *ring) band(y float64, bands int) int {
 	return int(min(s, float64(bands-1)))
 }
 
-func (r *ring) bandRange(y0, y1 float64, bands int) (int, int) {
+func (r *strip) bandRange(y0, y1 float64, bands int) (int, int) {
 	if y0 > y1 {
 		y0, y1 = y1, y0
 	}
@@ -101,7 +107,7 @@ func (r *ring) locate(p orb.Point) Position {
 		return Exterior
 	}
 	wn := 0
-	if r.start == nil {
+	if r.strip == nil {
 		for i := 0; i+1 < len(r.pts); i++ {
 			if windEdge(p, r.pts[i], r.pts[i+1], &wn) {
 				return Boundary

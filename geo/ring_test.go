@@ -64,7 +64,7 @@ func probePoints(rng *rand.Rand, r orb.Ring, pr ring, n int) []orb.Point {
 			}
 			p = orb.Point{r[e][0] + s*(r[e+1][0]-r[e][0]), r[e][1] + s*(r[e+1][1]-r[e][1])}
 		case 5:
-			if pr.start == nil {
+			if pr.strip == nil {
 				continue
 			}
 			s := rng.IntN(len(pr.start))
@@ -95,8 +95,8 @@ func TestRingLocateVsReference(t *testing.T) {
 	for _, tc := range rings {
 		t.Run(tc.name, func(t *testing.T) {
 			pr := prepareRing(tc.r)
-			if big := len(tc.r)-1 > smallRing; big != (pr.start != nil) {
-				t.Fatalf("%d edges: strip index built = %v, want %v", len(tc.r)-1, pr.start != nil, big)
+			if big := len(tc.r)-1 > smallRing; big != (pr.strip != nil) {
+				t.Fatalf("%d edges: strip index built = %v, want %v", len(tc.r)-1, pr.strip != nil, big)
 			}
 			seen := map[Position]int{}
 			for _, p := range probePoints(rng, tc.r, pr, 4000) {
@@ -132,7 +132,7 @@ func TestRingDensified(t *testing.T) {
 					}
 				}
 				small, big := prepareRing(ring0), prepareRing(dense)
-				if big.start == nil {
+				if big.strip == nil {
 					t.Fatalf("%s: densified ring of %d edges has no strip index", r.code, len(dense)-1)
 				}
 				bd := ring0.Bound()
@@ -210,7 +210,7 @@ func TestNearestThinRing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ix.nodes[0].shape.parts[0].shell.start == nil {
+	if ix.nodes[0].shape.parts[0].shell.strip == nil {
 		t.Fatal("the thin ring has no strip index; the test does not reach it")
 	}
 	p := orb.Point{10.00001, 0}
@@ -227,7 +227,7 @@ func TestNearestThinRing(t *testing.T) {
 // TestBandMonotone: band must be monotone in y and stay within [0, bands)
 // whatever y is, including far outside the ring and with huge scales.
 func TestBandMonotone(t *testing.T) {
-	for _, r := range []ring{
+	for _, r := range []strip{
 		{minY: 34, invH: 100},
 		{minY: 0, invH: 1.7e301},
 		{minY: 0, invH: math.Inf(1)},
@@ -237,7 +237,7 @@ func TestBandMonotone(t *testing.T) {
 		for _, y := range []float64{-90, -1, -1e-300, 0, 5e-324, 1e-301, 1e-300, 34, 34.001, 34.16, 34.17, 35, 90} {
 			s := r.band(y, bands)
 			if s < 0 || s >= bands || s < prev {
-				t.Errorf("ring{minY %v, invH %v}.band(%v) = %d after %d; want monotone within [0,%d)", r.minY, r.invH, y, s, prev, bands)
+				t.Errorf("strip{minY %v, invH %v}.band(%v) = %d after %d; want monotone within [0,%d)", r.minY, r.invH, y, s, prev, bands)
 			}
 			prev = s
 		}

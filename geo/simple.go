@@ -6,14 +6,35 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// simpleCheckMin is the edge count from which selfIntersections first asks
+// ringIsSimple (n·log n whatever the shape) before counting.
+const simpleCheckMin = 64
+
 // selfIntersections counts the places where a closed ring touches or crosses
 // itself: two non-adjacent edges that meet, or two adjacent edges that fold
 // back over each other (a spike). It returns the first place found and the
-// count. Edges are swept in order of their west end, so the cost is about
-// n·log n plus the pairs whose x-ranges overlap.
+// count. Rings of simpleCheckMin edges or more are first checked with a
+// Shamos–Hoey sweep, n·log n whatever their shape; only rings that do touch
+// or cross themselves are then counted by countSelfIntersections.
 func selfIntersections(r orb.Ring) (orb.Point, int) {
+	if len(r)-1 >= simpleCheckMin && ringIsSimple(r) {
+		return orb.Point{}, 0
+	}
+	return countSelfIntersections(r)
+}
+
+// countSelfIntersections is selfIntersections by an exhaustive sweep: edges
+// in order of their west end, each tested against the earlier ones whose
+// x-range reaches it. The cost is about n·log n plus the pairs whose x-ranges
+// overlap, which is n² for a ring whose edges all span much of its width.
+func countSelfIntersections(r orb.Ring) (orb.Point, int) {
 	n := len(r) - 1
-	order := make([]int32, n)
+	var obuf, abuf [simpleCheckMin]int32
+	order := obuf[:0]
+	if n > len(obuf) {
+		order = make([]int32, 0, n)
+	}
+	order = order[:n]
 	for i := range order {
 		order[i] = int32(i)
 	}
@@ -30,7 +51,7 @@ func selfIntersections(r orb.Ring) (orb.Point, int) {
 	})
 	var first orb.Point
 	count := 0
-	active := make([]int32, 0, 64)
+	active := abuf[:0]
 	for _, e := range order {
 		x := minX(e)
 		keep := active[:0]

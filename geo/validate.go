@@ -22,32 +22,60 @@ func (s *Set) Validate() ([]Warning, error) {
 	if len(s.Levels) == 0 {
 		s.Levels = DefaultLevels
 	}
-	var warns []Warning
+	// The checks of codes and levels, in order, up to the first failure;
+	// then the geometry of the grids before it, in parallel; then the
+	// answers in order, so the first error is the same as one grid at a time.
+	var failed error
+	n := len(s.Grids)
 	byCode := make(map[string]int, len(s.Grids))
 	for i := range s.Grids {
 		g := &s.Grids[i]
-		if g.Code == "" {
-			return warns, &GridError{Index: i, Reason: "missing code"}
-		}
-		if j, dup := byCode[g.Code]; dup {
-			return warns, &GridError{Index: i, Code: g.Code, Reason: fmt.Sprintf("duplicate code (also feature %d)", j)}
+		if failed = s.checkGrid(i, byCode); failed != nil {
+			n = i
+			break
 		}
 		byCode[g.Code] = i
-		if g.Level == "" {
-			return warns, &GridError{Index: i, Code: g.Code, Reason: "missing level"}
+	}
+	msgs := make([][]string, n)
+	errs := make([]error, n)
+	parallelFor(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			msgs[i], errs[i] = NormaliseGeometry(&s.Grids[i])
 		}
-		if s.Levels.Rank(g.Level) < 0 {
-			return warns, &GridError{Index: i, Code: g.Code, Reason: fmt.Sprintf("unknown level %q (levels: %s)", g.Level, strings.Join(s.Levels, ", "))}
+	})
+	var warns []Warning
+	for i := range n {
+		g := &s.Grids[i]
+		if errs[i] != nil {
+			return warns, &GridError{Index: i, Code: g.Code, Reason: errs[i].Error()}
 		}
-		msgs, err := NormaliseGeometry(g)
-		if err != nil {
-			return warns, &GridError{Index: i, Code: g.Code, Reason: err.Error()}
-		}
-		if len(msgs) > 0 {
-			warns = append(warns, Warning{Index: i, Code: g.Code, Message: strings.Join(msgs, "; ")})
+		if len(msgs[i]) > 0 {
+			warns = append(warns, Warning{Index: i, Code: g.Code, Message: strings.Join(msgs[i], "; ")})
 		}
 	}
+	if failed != nil {
+		return warns, failed
+	}
 	return warns, s.validateHierarchy(byCode)
+}
+
+// checkGrid checks grid i's code (against the codes before it, in byCode)
+// and level.
+func (s *Set) checkGrid(i int, byCode map[string]int) error {
+	g := &s.Grids[i]
+	if g.Code == "" {
+		return &GridError{Index: i, Reason: "missing code"}
+	}
+	if j, dup := byCode[g.Code]; dup {
+		return &GridError{Index: i, Code: g.Code, Reason: fmt.Sprintf("duplicate code (also feature %d)", j)}
+	}
+	if g.Level == "" {
+		return &GridError{Index: i, Code: g.Code, Reason: "missing level"}
+	}
+	if s.Levels.Rank(g.Level) < 0 {
+		return &GridError{Index: i, Code: g.Code, Reason: fmt.Sprintf("unknown level %q (levels: %s)", g.Level, strings.Join(s.Levels, ", "))}
+	}
+	return nil
 }
 
 func (s *Set) validateHierarchy(byCode map[string]int) error {

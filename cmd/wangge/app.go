@@ -29,9 +29,17 @@ func (m *Main) commands() []command {
 	return []command{
 		{"serve", "run the HTTP service (--demo: on the embedded demo district)", (*Main).serve},
 		{"import grids", "import grid boundaries from GeoJSON files", (*Main).importGrids},
+		{"import sites", "import sites (stations, schools, residential points, ...) from GeoJSON or CSV", (*Main).importSites},
 		{"locate", "find the owning grid of each CSV row id,lon,lat (stdin → stdout)", (*Main).locate},
 		{"convert", "convert CSV id,lon,lat between wgs84, gcj02 and bd09 (stdin → stdout)", (*Main).convert},
 		{"versions", "list the boundary versions of a layer", (*Main).versions},
+		{"sites", "list sites with their owning grid (CSV or GeoJSON)", (*Main).sites},
+		{"coverage", "who is within reach of a service, per grid; which grids have none", (*Main).coverage},
+		{"site", "where to add service sites: max coverage for k, or the fewest for a target", (*Main).siting},
+		{"token create", "make a bearer token with a role (printed once, only its hash is kept)", (*Main).tokenCreate},
+		{"token revoke", "revoke a token by its id or the token itself", (*Main).tokenRevoke},
+		{"token list", "list the tokens (never the tokens themselves) as CSV", (*Main).tokenList},
+		{"reports import", "import historical reports from CSV, all or nothing", (*Main).reportsImport},
 	}
 }
 

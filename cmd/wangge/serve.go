@@ -26,6 +26,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	demo := fs.Bool("demo", envBool(m.env("WANGGE_DEMO", "")), "write the embedded demo district into the store when it has no boundary set (env WANGGE_DEMO)")
 	logLevel := fs.String("log-level", m.env("WANGGE_LOG_LEVEL", "info"), "debug, info, warn or error (env WANGGE_LOG_LEVEL)")
 	maxBatch := fs.Int("max-batch-points", envInt(m.env("WANGGE_MAX_BATCH_POINTS", ""), 100_000), "most points in one POST /v1/locate (env WANGGE_MAX_BATCH_POINTS)")
+	categories := fs.String("categories", m.env("WANGGE_CATEGORIES", geo.DefaultCategories.String()), "report categories and their deadlines, `name=deadline,...` (env WANGGE_CATEGORIES)")
+	public := fs.String("public-routes", m.env("WANGGE_PUBLIC_ROUTES", "default"), "routes served without a token: default, none, or `patterns` such as \"GET /v1/grids*,/v1/locate\" (env WANGGE_PUBLIC_ROUTES)")
+	presetsFile := m.presetsFlag(fs)
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -36,6 +39,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
 	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	cats, err := geo.ParseCategories(*categories)
+	if err != nil {
+		return fmt.Errorf("%w: --categories: %v", errUsage, err)
+	}
+	presets, err := loadPresets(*presetsFile)
+	if err != nil {
+		return err
+	}
 
 	store, err := data.OpenSQLite(ctx, *db)
 	if err != nil {
@@ -68,10 +79,24 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		log.Info("boundaries loaded", "version", set.Version, "grids", ix.Len(), "ms", time.Since(start).Milliseconds())
 	}
 
+	reports := data.NewReports(store)
+	defer reports.Close()
+	var demoToken string
+	if *demo {
+		if demoToken, _, err = store.CreateToken(ctx, geo.RoleAdmin, "", "demo admin", 30*24*time.Hour); err != nil {
+			return fmt.Errorf("demo admin token: %w", err)
+		}
+	}
+
 	srv := api.New(api.Config{
 		Boundaries: holder, Grids: store, AdminToken: m.Getenv("WANGGE_ADMIN_TOKEN"),
 		Logger: log, Version: version, MaxBatchPoints: *maxBatch,
+		Reports: reports, Tokens: data.NewTokenCache(store, tokenTTL), Categories: cats, PublicRoutes: publicRoutes(*public),
+		Sites: store, Presets: presets,
 	})
+	if err := srv.LoadSites(ctx); err != nil {
+		return fmt.Errorf("load sites: %w", err)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -81,6 +106,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stderr, "wangge %s serving %s\n  try: %s/v1/locate?lon=113.6584&lat=34.7464\n       %s/v1/levels   %s/openapi.json   %s/metrics\n",
 		version, url, url, url, url, url)
+	if demoToken != "" {
+		fmt.Fprintf(m.Stderr, "  demo admin token (30 days): %s\n       curl -H 'Authorization: Bearer %s' %s/v1/reports\n", demoToken, demoToken, url)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -95,6 +123,22 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// tokenTTL is how long the server trusts a token it has checked: a revoked
+// token stops working within this time.
+const tokenTTL = 5 * time.Second
+
+// publicRoutes reads --public-routes: "default" (api.DefaultPublicRoutes),
+// "none", or comma-separated patterns.
+func publicRoutes(s string) []string {
+	switch strings.TrimSpace(s) {
+	case "", "default":
+		return nil
+	case "none":
+		return []string{}
+	}
+	return strings.Split(s, ",")
 }
 
 func envBool(s string) bool {

@@ -1,0 +1,243 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// ErrClosed is returned for writes sent after Reports.Close.
+var ErrClosed = errors.New("report store closed")
+
+// maxBatch caps the operations committed in one transaction.
+const maxBatch = 512
+
+// writer serialises report writes through one goroutine that commits them in
+// batches (group commit): it takes every operation queued while the previous
+// commit was syncing, runs each under its own savepoint in one transaction,
+// commits once, then answers them all. A caller's write is durable (WAL,
+// synchronous=FULL) when its answer arrives. One failing operation rolls back
+// to its savepoint and does not affect the others; a failed commit fails the
+// whole batch.
+type writer struct {
+	db      *sql.DB
+	ops     chan *writeOp
+	quit    chan struct{}
+	stopped chan struct{}
+	stop    sync.Once
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // prepared on db, reused by every transaction
+}
+
+// writeOp is one operation: fn runs inside the batch's transaction.
+type writeOp struct {
+	ctx  context.Context
+	fn   func(b *batch) error
+	done chan error // buffered: the writer never blocks on it
+}
+
+// batch is the transaction one group of operations runs in.
+type batch struct {
+	ctx context.Context
+	tx  *sql.Tx
+	w   *writer
+	// onCommit runs once the batch has committed. An operation that fails
+	// drops what it added.
+	onCommit []func()
+}
+
+// stmt returns query prepared for this transaction (the prepared statement
+// is kept across batches).
+func (b *batch) stmt(query string) (*sql.Stmt, error) {
+	s, err := b.w.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	return b.tx.StmtContext(b.ctx, s), nil
+}
+
+// queryRow runs a query of the batch's transaction.
+func (b *batch) queryRow(query string, args ...any) *sql.Row {
+	s, err := b.stmt(query)
+	if err != nil {
+		return b.tx.QueryRowContext(b.ctx, query, args...) // reports err
+	}
+	return s.QueryRowContext(b.ctx, args...)
+}
+
+// exec runs a statement of the batch's transaction.
+func (b *batch) exec(query string, args ...any) (sql.Result, error) {
+	s, err := b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(b.ctx, args...)
+}
+
+func newWriter(db *sql.DB) *writer {
+	w := &writer{db: db, ops: make(chan *writeOp, 4*maxBatch), quit: make(chan struct{}), stopped: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{}}
+	go w.loop()
+	return w
+}
+
+// do runs fn in the next batch and waits until the batch has committed.
+func (w *writer) do(ctx context.Context, fn func(b *batch) error) error {
+	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case w.ops <- op:
+	case <-w.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, wait for the answer even if ctx ends: the write may
+	// already be committed, and the caller must not guess.
+	select {
+	case err := <-op.done:
+		return err
+	case <-w.stopped:
+		select {
+		case err := <-op.done:
+			return err
+		default:
+			return ErrClosed
+		}
+	}
+}
+
+// close stops the writer after the operations already queued.
+func (w *writer) close() {
+	w.stop.Do(func() { close(w.quit) })
+	<-w.stopped
+	w.mu.Lock()
+	for _, s := range w.stmts {
+		s.Close()
+	}
+	w.mu.Unlock()
+}
+
+func (w *writer) prepared(query string) (*sql.Stmt, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s, ok := w.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := w.db.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = s
+	return s, nil
+}
+
+func (w *writer) loop() {
+	defer close(w.stopped)
+	ctx := context.Background()
+	conn, err := w.db.Conn(ctx)
+	if err == nil {
+		defer conn.Close()
+		// A larger page cache than the default 2 MiB keeps index pages of
+		// large tables in memory between batches; savepoints keep their
+		// journal in memory, not in a temporary file.
+		if _, err = conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err == nil {
+			_, err = conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY")
+		}
+	}
+	batch := make([]*writeOp, 0, maxBatch)
+	for {
+		var first *writeOp
+		select {
+		case first = <-w.ops:
+		case <-w.quit:
+			// Finish what is queued, then stop.
+			for {
+				select {
+				case op := <-w.ops:
+					w.commit(ctx, conn, err, []*writeOp{op})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case op := <-w.ops:
+				batch = append(batch, op)
+			default:
+				break fill
+			}
+		}
+		w.commit(ctx, conn, err, batch)
+	}
+}
+
+// commit runs ops in one transaction on conn and answers each.
+func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops []*writeOp) {
+	fail := func(err error) {
+		for _, op := range ops {
+			op.done <- err
+		}
+	}
+	if connErr != nil {
+		fail(fmt.Errorf("report writer: %w", connErr))
+		return
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		fail(fmt.Errorf("report writer: begin: %w", err))
+		return
+	}
+	b := &batch{ctx: ctx, tx: tx, w: w}
+	pending := ops[:0:0]
+	for _, op := range ops {
+		if err := op.ctx.Err(); err != nil {
+			op.done <- err // given up before it ran: nothing written
+			continue
+		}
+		if err := w.run(b, op); err != nil {
+			op.done <- err
+			continue
+		}
+		pending = append(pending, op)
+	}
+	if len(pending) == 0 {
+		tx.Rollback()
+		return
+	}
+	if err = tx.Commit(); err != nil {
+		// A failed COMMIT may leave SQLite's transaction open on conn.
+		conn.ExecContext(ctx, "ROLLBACK")
+		err = fmt.Errorf("report writer: commit: %w", err)
+	} else {
+		for _, fn := range b.onCommit {
+			fn()
+		}
+	}
+	for _, op := range pending {
+		op.done <- err
+	}
+}
+
+// run executes one operation under a savepoint, undoing it alone on error.
+func (w *writer) run(b *batch, op *writeOp) error {
+	if _, err := b.exec("SAVEPOINT op"); err != nil {
+		return err
+	}
+	mark := len(b.onCommit)
+	if err := op.fn(b); err != nil {
+		b.onCommit = b.onCommit[:mark]
+		if _, rerr := b.exec("ROLLBACK TO op"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		b.exec("RELEASE op")
+		return err
+	}
+	_, err := b.exec("RELEASE op")
+	return err
+}
