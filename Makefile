@@ -6,7 +6,7 @@ BIN     := bin/wangge
 DB      ?= var/wangge.db
 SHARED  ?= ../shared/data
 
-.PHONY: all build run test test-short oracle fuzz bench vet fmt mainland demo clean
+.PHONY: all build run test test-short oracle fuzz bench vet fmt mainland demo maplibre webtest-deps clean
 
 all: build
 
@@ -55,6 +55,19 @@ demo:
 # Regenerate the embedded mainland-China mask of geo/crs from ../shared/data.
 mainland:
 	$(GO) run ./tools/mkmainland -out geo/crs/mainland.bin
+
+# MapLibre GL JS for the map page: the pinned npm release, checked against
+# the registry's integrity, copied into api/web/maplibre (committed, so
+# `go build` alone embeds it). To upgrade, change both lines and run this.
+MAPLIBRE_VERSION   := 6.17.0
+MAPLIBRE_INTEGRITY := sha512-2chIZwpLGenoUQOcnm9Pk4SLbA8ppNFq8jlpXiq9vcYm3Y1wJ3fc82FL0GLwBaPYJCLzPv/mC46KEupVov75rQ==
+maplibre:
+	bash tools/webtest/maplibre.sh $(MAPLIBRE_VERSION) '$(MAPLIBRE_INTEGRITY)' api/web/maplibre
+
+# The browser test's driver (playwright-core, exactly as package-lock.json
+# pins it; no browser download: the test uses Debian's chromium).
+webtest-deps:
+	cd tools/webtest && npm ci --ignore-scripts --no-audit --no-fund
 
 clean:
 	rm -rf bin var

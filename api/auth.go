@@ -24,7 +24,7 @@ type TokenAuthenticator interface {
 // prefixes ("/ogc/*" matches "/ogc" too); without a METHOD it matches every
 // method.
 var DefaultPublicRoutes = []string{
-	"/healthz", "/readyz", "/metrics", "/openapi.json", "/",
+	"/healthz", "/readyz", "/metrics", "/openapi.json", "/", "/web/*",
 	"/v1/locate", "/v1/levels", "/v1/version", "GET /v1/grids*",
 	"GET /v1/sites", "/v1/coverage", "POST /v1/siting", "/v1/geocode", "/v1/reverse",
 	"/tiles/*", "/ogc", "/ogc/*",

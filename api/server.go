@@ -146,6 +146,7 @@ func (s *Server) routes() *gin.Engine {
 	s.reportRoutes(v1)
 	s.siteRoutes(v1)
 	s.mapRoutes(e)
+	s.webRoutes(e) // the map page: / and /web/*
 	return e
 }
 

@@ -48,8 +48,9 @@ func newCellIndex(polys []polygon) *cellIndex {
 	if len(polys) == 0 {
 		ci.nx, ci.ny, ci.cw, ci.ch, ci.invW, ci.invH = 1, 1, 1, 1, 1, 1
 		ci.bound = orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}} // covers nothing
-		ci.cells = make([]uint64, 1)
+		ci.roots = make([]uint64, 1)
 		ci.used = make([]uint64, 1)
+		ci.chunks = make([]cellChunk, 1)
 		return ci
 	}
 	edges := 0
@@ -84,7 +85,8 @@ func newCellIndex(polys []polygon) *cellIndex {
 			chunkPolys[c] = append(chunkPolys[c], uint32(k))
 		}
 	}
-	outs := make([]cellChunk, nchunks)
+	ci.roots = make([]uint64, ci.nx*ci.ny)
+	ci.chunks = make([]cellChunk, nchunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), nchunks) {
@@ -98,13 +100,18 @@ func newCellIndex(polys []polygon) *cellIndex {
 					return
 				}
 				j0 := c * cellChunkRows
-				b.buildChunk(&outs[c], j0, min(j0+cellChunkRows, ci.ny), chunkPolys[c], rows)
+				b.buildChunk(&ci.chunks[c], j0, min(j0+cellChunkRows, ci.ny), chunkPolys[c], rows)
 				chunkPolys[c] = nil
 			}
 		}()
 	}
 	wg.Wait()
-	ci.merge(outs)
+	ci.used = make([]uint64, (ci.nx*ci.ny+63)/64)
+	for r, w := range ci.roots {
+		if w != 0 {
+			ci.used[r>>6] |= 1 << (r & 63)
+		}
+	}
 	return ci
 }
 
@@ -116,62 +123,6 @@ func (ci *cellIndex) span(lo, hi, o, size float64, n int) (int, int) {
 	return cellIdx((lo-m-o)/size, n), cellIdx((hi+m-o)/size, n)
 }
 
-// cellChunk is the output of a chunk of root rows: its root words, its
-// child blocks and its records, with offsets local to the chunk.
-type cellChunk struct {
-	roots []uint64
-	cells []uint64
-	recs  []uint32
-}
-
-// merge concatenates the chunks into ci.cells and ci.recs, relocating the
-// offsets.
-func (ci *cellIndex) merge(outs []cellChunk) {
-	ncells, nrecs := ci.nx*ci.ny, 0
-	for _, o := range outs {
-		ncells += len(o.cells)
-		nrecs += len(o.recs)
-	}
-	ci.cells = make([]uint64, 0, ncells)
-	ci.recs = make([]uint32, 0, nrecs)
-	cellBase, recBase := uint64(ci.nx*ci.ny), uint64(0)
-	reloc := func(w uint64, cb, rb uint64) uint64 {
-		switch {
-		case w&cellInline != 0:
-			return w
-		case w&cellChild != 0:
-			return w + cb
-		case w>>32 == 0:
-			return 0 // empty leaf
-		}
-		return w + rb
-	}
-	for _, o := range outs {
-		for _, w := range o.roots {
-			ci.cells = append(ci.cells, reloc(w, cellBase, recBase))
-		}
-		cellBase += uint64(len(o.cells))
-		recBase += uint64(len(o.recs))
-	}
-	cellBase, recBase = uint64(ci.nx*ci.ny), 0
-	for i := range outs {
-		o := &outs[i]
-		for _, w := range o.cells {
-			ci.cells = append(ci.cells, reloc(w, cellBase, recBase))
-		}
-		ci.recs = append(ci.recs, o.recs...)
-		cellBase += uint64(len(o.cells))
-		recBase += uint64(len(o.recs))
-		*o = cellChunk{}
-	}
-	ci.used = make([]uint64, (ci.nx*ci.ny+63)/64)
-	for r, w := range ci.cells[:ci.nx*ci.ny] {
-		if w != 0 {
-			ci.used[r>>6] |= 1 << (r & 63)
-		}
-	}
-}
-
 // cellBuilder classifies chunks of rows; one per worker.
 type cellBuilder struct {
 	ci    *cellIndex
@@ -181,6 +132,8 @@ type cellBuilder struct {
 	last  []uint32                                         // the previous leaf's records, for sharing
 	lastW uint64
 	holes []int32 // scratch for hole searches
+
+	sizeCells, sizeRecs int // of the previous chunk
 
 	// Per row: the edges near each root cell, and the polygons whose boxes
 	// reach it, as counting-sorted lists.
@@ -203,11 +156,11 @@ func (b *cellBuilder) rootCell(i, j int) cell {
 	return cell{ci.x0 + float64(i)*ci.cw, ci.y0 + float64(j)*ci.ch, ci.cw, ci.ch}
 }
 
-// word addresses a cell word: w ≥ 0 is out.cells[w], w < 0 the root word
-// out.roots[-1-w].
+// setWord sets a cell word: w ≥ 0 is out.cells[w], w < 0 the root word
+// roots[-1-w].
 func (b *cellBuilder) setWord(w int, v uint64) {
 	if w < 0 {
-		b.out.roots[-1-w] = v
+		b.ci.roots[-1-w] = v
 		return
 	}
 	b.out.cells[w] = v
@@ -218,7 +171,10 @@ func (b *cellBuilder) setWord(w int, v uint64) {
 func (b *cellBuilder) buildChunk(out *cellChunk, j0, j1 int, polys []uint32, rows [][2]int32) {
 	ci := b.ci
 	b.out, b.last = out, nil
-	out.roots = make([]uint64, (j1-j0)*ci.nx)
+	// Start from the previous chunk's sizes: chunks are alike, so the arrays
+	// seldom grow (and leave garbage) or need trimming.
+	out.cells = make([]uint64, 0, b.sizeCells+b.sizeCells/8)
+	out.recs = make([]uint32, 0, b.sizeRecs+b.sizeRecs/8)
 	var content cellContent
 	active := make([]uint32, 0, len(polys))
 	for j := j0; j < j1; j++ {
@@ -240,8 +196,15 @@ func (b *cellBuilder) buildChunk(out *cellChunk, j0, j1 int, polys []uint32, row
 			r := b.rootCell(i, j)
 			content.reset()
 			b.rootContent(&content, parts, b.sorted[b.itemStart[i]:b.itemStart[i+1]], r)
-			b.process(&content, r, 0, -1-((j-j0)*ci.nx+i))
+			b.process(&content, r, 0, -1-(j*ci.nx+i))
 		}
+	}
+	b.sizeCells, b.sizeRecs = len(out.cells), len(out.recs)
+	if cap(out.cells) > len(out.cells)+len(out.cells)/4 {
+		out.cells = slices.Clone(out.cells)
+	}
+	if cap(out.recs) > len(out.recs)+len(out.recs)/4 {
+		out.recs = slices.Clone(out.recs)
 	}
 }
 
@@ -535,18 +498,27 @@ func (b *cellBuilder) process(c *cellContent, r cell, depth, w int) {
 	}
 }
 
-// split decides whether cell r, holding c, is worth splitting: many edges
-// come near it, and testing the rings they belong to would cost more than a
+// split decides whether cell r, holding c, is worth splitting: several
+// rings of one polygon come near it (holes, which small cells separate), or
+// many edges do and testing the rings they belong to would cost more than a
 // cell lookup (a ring with a strip index, or many rings).
 func (b *cellBuilder) split(c *cellContent, r cell, depth int) bool {
-	if len(c.edges) <= cellMaxEdges || depth >= cellMaxDepth || min(r.w, r.h)/cellFan < cellMinSize {
+	if depth >= cellMaxDepth || min(r.w, r.h)/cellFan < cellMinSize {
+		return false
+	}
+	for k := 1; k < len(c.cross); k++ {
+		if c.cross[k-1].poly == c.cross[k].poly {
+			return true
+		}
+	}
+	if len(c.edges) <= cellMaxEdges {
 		return false
 	}
 	if len(c.cross) > cellMaxRings {
 		return true
 	}
-	for k, cr := range c.cross {
-		if b.polys[cr.poly].ringOf(cr.ring).strip != nil || (k > 0 && c.cross[k-1].poly == cr.poly) {
+	for _, cr := range c.cross {
+		if b.polys[cr.poly].ringOf(cr.ring).strip != nil {
 			return true
 		}
 	}
@@ -587,6 +559,9 @@ func (b *cellBuilder) leaf(c *cellContent, w int) {
 	case len(recs) == 1:
 		out.recs = out.recs[:lo]
 		b.setWord(w, cellInline|uint64(recs[0]))
+	case len(recs) == 3 && recs[0]&3 == recRings && recs[1] == 1 && recs[2] <= inlineRing:
+		out.recs = out.recs[:lo]
+		b.setWord(w, cellInline|uint64(recs[2])<<32|uint64(recs[0]))
 	case slices.Equal(recs, b.last):
 		out.recs = out.recs[:lo]
 		b.setWord(w, b.lastW)

@@ -30,25 +30,33 @@ import (
 // centre, decided by the exact ring test. So an "interior" claim holds for
 // every point that maps to the cell, and the "test" answers are exact.
 //
-// Layout: cells holds the root cells row by row, then blocks of 16 children.
-// A word with cellChild set holds the index of its first child; a word with
-// cellInline set is a leaf of one record word, held in its low 32 bits;
-// otherwise the word is a leaf whose records are recs[lo:lo+n], lo the low 32
-// bits and n the next 30 (0: an empty leaf). A record is
-// poly<<2|recInterior, poly<<2|recShell (test the shell only) or
-// poly<<2|recRings, k, r1…rk (test those rings; ring 0 is the shell, ring j
-// the hole j−1). Records are in polygon order. used has a bit per root cell
-// that is not an empty leaf: it is small enough to stay in cache, so points
-// far from every polygon cost no memory access beyond it. The index is
-// read-only once built.
+// Layout: roots holds the root cells row by row; the children and records of
+// the root cells of rows [8c, 8c+8) (cellChunkRows) are in chunks[c], built by
+// one worker. A word with cellChild set holds the index in its chunk's cells
+// of its first child, a block of 16; a word with cellInline set is a leaf of
+// one record, its first word in the low 32 bits and, for a record testing one
+// ring, that ring in the next 30; otherwise the word is a leaf whose records
+// are its chunk's recs[lo:lo+n], lo the low 32 bits and n the next 30 (0: an
+// empty leaf). A record is poly<<2|recInterior, poly<<2|recShell (test the
+// shell only) or poly<<2|recRings, k, r1…rk (test those rings; ring 0 is the
+// shell, ring j the hole j−1). Records are in polygon order. used has a bit
+// per root cell that is not an empty leaf: it is small enough to stay in
+// cache, so points far from every polygon cost no memory access beyond it.
+// The index is read-only once built.
 type cellIndex struct {
 	bound          orb.Bound // of every polygon; points outside it meet none
 	x0, y0, cw, ch float64   // root grid origin and cell size, degrees
 	invW, invH     float64
 	nx, ny         int
 	used           []uint64
-	cells          []uint64
-	recs           []uint32
+	roots          []uint64
+	chunks         []cellChunk
+}
+
+// cellChunk holds the child cells and records of a chunk of root rows.
+type cellChunk struct {
+	cells []uint64
+	recs  []uint32
 }
 
 // Record kinds (the low two bits of a record's first word).
@@ -61,7 +69,8 @@ const (
 const (
 	cellChild  = 1 << 63
 	cellInline = 1 << 62
-	cellFan    = 4 // children per side of a split cell
+	inlineRing = 1<<30 - 1 // mask of the ring of an inline record (after >>32)
+	cellFan    = 4         // children per side of a split cell
 	// A cell is split when more than cellMaxEdges edges come near it and
 	// they belong to a ring with a strip index (whose test costs a few cache
 	// misses) or to more than cellMaxRings rings; ...
@@ -70,7 +79,7 @@ const (
 	cellMaxDepth = 5 // ... at most this many times (4⁵ = 1024 times finer)
 	// cellRootEdges: the root grid has about one cell per this many edges
 	// (and at least one per polygon).
-	cellRootEdges = 16
+	cellRootEdges = 8
 	cellMaxRoot   = 1 << 22
 	// cellMinSize: cells are not split below this size, degrees.
 	cellMinSize = 1e-9
@@ -81,37 +90,38 @@ const (
 // coordinates within ±180), far below any meaningful distance.
 func cellMargin(size float64) float64 { return 1e-11 + 1e-9*size }
 
-// leaf returns the word of the leaf cell holding p: 0 when p is outside
-// the indexed extent or in an empty cell.
-func (ci *cellIndex) leaf(p orb.Point) uint64 {
+// leaf returns the word of the leaf cell holding p, 0 when p is outside the
+// indexed extent or in an empty cell, and the chunk holding its records.
+func (ci *cellIndex) leaf(p orb.Point) (uint64, *cellChunk) {
 	if !boundCovers(ci.bound, p) {
-		return 0
+		return 0, nil
 	}
 	i := cellIdx((p[0]-ci.x0)*ci.invW, ci.nx)
 	j := cellIdx((p[1]-ci.y0)*ci.invH, ci.ny)
 	r := j*ci.nx + i
 	if ci.used[r>>6]&(1<<(r&63)) == 0 {
-		return 0
+		return 0, nil
 	}
-	w := ci.cells[r]
+	w := ci.roots[r]
+	ch := &ci.chunks[j/cellChunkRows]
 	if w&cellChild != 0 {
 		x0, y0 := ci.x0+float64(i)*ci.cw, ci.y0+float64(j)*ci.ch
-		cw, ch, invW, invH := ci.cw, ci.ch, ci.invW, ci.invH
+		cw, chh, invW, invH := ci.cw, ci.ch, ci.invW, ci.invH
 		for w&cellChild != 0 {
-			cw, ch, invW, invH = cw/cellFan, ch/cellFan, invW*cellFan, invH*cellFan
+			cw, chh, invW, invH = cw/cellFan, chh/cellFan, invW*cellFan, invH*cellFan
 			i := cellIdx((p[0]-x0)*invW, cellFan)
 			j := cellIdx((p[1]-y0)*invH, cellFan)
-			x0, y0 = x0+float64(i)*cw, y0+float64(j)*ch
-			w = ci.cells[int(uint32(w))+j*cellFan+i]
+			x0, y0 = x0+float64(i)*cw, y0+float64(j)*chh
+			w = ch.cells[int(uint32(w))+j*cellFan+i]
 		}
 	}
-	return w
+	return w, ch
 }
 
 // records returns the records of a leaf word that is not inline.
-func (ci *cellIndex) records(w uint64) []uint32 {
+func (ch *cellChunk) records(w uint64) []uint32 {
 	lo := uint32(w)
-	return ci.recs[lo : lo+uint32(w>>32)]
+	return ch.recs[lo : lo+uint32(w>>32)]
 }
 
 // cellIdx is floor(f) clamped to [0, n).

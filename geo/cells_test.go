@@ -14,22 +14,22 @@ import (
 // float mapping of the point to a cell could go either way.
 func cellProbes(rng *rand.Rand, ci *cellIndex, n int) []orb.Point {
 	var cells []cell
-	var walk func(w uint64, c cell)
-	walk = func(w uint64, c cell) {
+	var walk func(ch *cellChunk, w uint64, c cell)
+	walk = func(ch *cellChunk, w uint64, c cell) {
 		cells = append(cells, c)
 		if w&cellChild == 0 {
 			return
 		}
-		cw, ch := c.w/cellFan, c.h/cellFan
+		cw, chh := c.w/cellFan, c.h/cellFan
 		for j := range cellFan {
 			for i := range cellFan {
-				walk(ci.cells[int(uint32(w))+j*cellFan+i], cell{c.x0 + float64(i)*cw, c.y0 + float64(j)*ch, cw, ch})
+				walk(ch, ch.cells[int(uint32(w))+j*cellFan+i], cell{c.x0 + float64(i)*cw, c.y0 + float64(j)*chh, cw, chh})
 			}
 		}
 	}
 	for j := range ci.ny {
 		for i := range ci.nx {
-			walk(ci.cells[j*ci.nx+i], cell{ci.x0 + float64(i)*ci.cw, ci.y0 + float64(j)*ci.ch, ci.cw, ci.ch})
+			walk(&ci.chunks[j/cellChunkRows], ci.roots[j*ci.nx+i], cell{ci.x0 + float64(i)*ci.cw, ci.y0 + float64(j)*ci.ch, ci.cw, ci.ch})
 		}
 	}
 	pts := make([]orb.Point, 0, n)
@@ -224,8 +224,11 @@ func TestCellIndexVsShapes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			split := len(ix.cells.cells) - ix.cells.nx*ix.cells.ny
-			t.Logf("root %d×%d, %d child cells, %d record words", ix.cells.nx, ix.cells.ny, split, len(ix.cells.recs))
+			split, recs := 0, 0
+			for _, ch := range ix.cells.chunks {
+				split, recs = split+len(ch.cells), recs+len(ch.recs)
+			}
+			t.Logf("root %d×%d, %d child cells, %d record words", ix.cells.nx, ix.cells.ny, split, recs)
 			pts := append(shapeProbes(rng, ix, 20000), cellProbes(rng, ix.cells, 20000)...)
 			seen := checkCells(t, ix, pts, seed, false)
 			checkCells(t, ix, pts[:500], seed, true)

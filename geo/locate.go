@@ -95,15 +95,19 @@ func (ix *Index) Locate(p orb.Point, opts LocateOptions) (Result, error) {
 // position of its parts, from the records of p's leaf cell.
 func (ix *Index) covering(p orb.Point, cands []candidate) []candidate {
 	var recs []uint32
-	var one [1]uint32
-	switch w := ix.cells.leaf(p); {
+	var one [3]uint32
+	switch w, ch := ix.cells.leaf(p); {
 	case w == 0:
 		return cands
 	case w&cellInline != 0:
 		one[0] = uint32(w)
-		recs = one[:]
+		recs = one[:1]
+		if one[0]&3 == recRings { // one ring to test
+			one[1], one[2] = 1, uint32(w>>32)&inlineRing
+			recs = one[:3]
+		}
 	default:
-		recs = ix.cells.records(w)
+		recs = ch.records(w)
 	}
 	for k := 0; k < len(recs); {
 		w := recs[k]

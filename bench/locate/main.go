@@ -30,9 +30,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,7 +50,8 @@ type config struct {
 	pg        string
 	dataDir   string
 	n         int // points for wangge
-	pgN       int // points for the PostGIS batch query
+	pgN       int // points for the PostGIS batch query (national)
+	pgNHoles  int // ... on the synthetic polygon
 	pgSingle  int // single-point PostGIS queries (national; a tenth on the synthetic polygon)
 	plainNat  int // points for the plain approach on the national set
 	plainHole int // ... and on the synthetic polygon
@@ -61,10 +64,11 @@ func main() {
 	flag.StringVar(&c.pg, "pg", os.Getenv("WANGGE_TEST_PG"), "PostgreSQL with PostGIS (empty: skip PostGIS)")
 	flag.StringVar(&c.dataDir, "data", bench.SharedDir(), "directory of cn-all-districts-0{1,2,3}.geojson.gz")
 	flag.IntVar(&c.n, "n", 1_000_000, "points for wangge")
-	flag.IntVar(&c.pgN, "pgn", 100_000, "points for the PostGIS batch query (a prefix of the wangge points)")
+	flag.IntVar(&c.pgN, "pgn", 100_000, "points for the PostGIS batch query on cn-all-districts (a prefix of the wangge points)")
+	flag.IntVar(&c.pgNHoles, "pgnholes", 2000, "points for the PostGIS batch query on the synthetic polygon (about 3 ms each)")
 	flag.IntVar(&c.pgSingle, "pgsingle", 2000, "single-point PostGIS queries")
 	flag.IntVar(&c.plainNat, "plainn", 100_000, "points for the plain approach on cn-all-districts")
-	flag.IntVar(&c.plainHole, "plainholes", 300, "points for the plain approach on the synthetic polygon")
+	flag.IntVar(&c.plainHole, "plainholes", 100, "points for the plain approach on the synthetic polygon (about 60 ms each)")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the points and of the synthetic polygon")
 	flag.StringVar(&c.only, "only", "", "run one data set only: national or holes")
 	flag.Parse()
@@ -80,14 +84,14 @@ type result struct {
 	polygons, vertices   int
 	holes                int
 	load                 time.Duration // Validate + NewIndex
-	wangge               float64       // all points
+	wangge, wanggeCPU    float64       // all points: wall time, thread CPU time
 	wanggePG, wanggePl   float64       // on the PostGIS and plain prefixes
 	plain                float64
 	pgBatch, pgSingle    float64
 	pgPlan               string
 	pairsWangge, pairsPG int // covering pairs on the PostGIS prefix
 	plainDisagree        int
-	plainN, pgN          int
+	n, plainN, pgN       int
 }
 
 func run(c config) error {
@@ -109,7 +113,7 @@ func run(c config) error {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "read and validated in %v\n", time.Since(t).Round(time.Millisecond))
-		r, err := measure(ctx, c, db, "cn-all-districts", set, c.plainNat, c.pgSingle)
+		r, err := measure(ctx, c, db, "cn-all-districts", set, c.plainNat, c.pgN, c.pgSingle)
 		if err != nil {
 			return err
 		}
@@ -118,7 +122,7 @@ func run(c config) error {
 	if c.only == "" || c.only == "holes" {
 		pg := synth.HolesPolygon(synth.Rand(c.seed), synth.DefaultHoles)
 		set := &geo.Set{Levels: geo.Levels{"district"}, Grids: []geo.Grid{{Code: "holes", Level: "district", Geometry: orb.MultiPolygon{pg}}}}
-		r, err := measure(ctx, c, db, "synthetic 1.1M vertices, 100k holes", set, c.plainHole, max(c.pgSingle/20, 20))
+		r, err := measure(ctx, c, db, "synthetic 1.1M vertices, 100k holes", set, c.plainHole, c.pgNHoles, max(c.pgSingle/20, 20))
 		if err != nil {
 			return err
 		}
@@ -128,7 +132,7 @@ func run(c config) error {
 	return nil
 }
 
-func measure(ctx context.Context, c config, db *pgDB, name string, set *geo.Set, plainN, pgSingle int) (result, error) {
+func measure(ctx context.Context, c config, db *pgDB, name string, set *geo.Set, plainN, pgN, pgSingle int) (result, error) {
 	r := result{name: name, polygons: 0}
 	t := time.Now()
 	if _, err := set.Validate(); err != nil {
@@ -148,12 +152,13 @@ func measure(ctx context.Context, c config, db *pgDB, name string, set *geo.Set,
 	}
 	fmt.Fprintf(os.Stderr, "%s: %d polygons, %d holes, %d vertices; Validate+NewIndex %v\n", name, r.polygons, r.holes, r.vertices, r.load.Round(time.Millisecond))
 	pts := synth.Points(synth.Rand(c.seed+1), bench.SetBound(set), c.n)
+	r.n = len(pts)
 
 	// wangge, one goroutine.
-	r.wangge = timeLocate(ix, pts, 3)
+	r.wangge, r.wanggeCPU = timeLocate(ix, pts, 3)
 	r.plainN = min(plainN, len(pts))
-	r.wanggePl = timeLocate(ix, pts[:r.plainN], 3)
-	fmt.Fprintf(os.Stderr, "  wangge %.0f ns/lookup over %d points\n", r.wangge, len(pts))
+	r.wanggePl, _ = timeLocate(ix, pts[:r.plainN], 3)
+	fmt.Fprintf(os.Stderr, "  wangge %.0f ns/lookup (thread CPU time %.0f ns) over %d points\n", r.wangge, r.wanggeCPU, len(pts))
 
 	// The plain approach on a prefix.
 	pl := bench.NewPlain(set)
@@ -175,8 +180,8 @@ func measure(ctx context.Context, c config, db *pgDB, name string, set *geo.Set,
 	if db == nil {
 		return r, nil
 	}
-	r.pgN = min(c.pgN, len(pts))
-	r.wanggePG = timeLocate(ix, pts[:r.pgN], 3)
+	r.pgN = min(pgN, len(pts))
+	r.wanggePG, _ = timeLocate(ix, pts[:r.pgN], 3)
 	for _, p := range pts[:r.pgN] {
 		res, _ := ix.Locate(p, geo.LocateOptions{})
 		if res.Match != geo.MatchNone {
@@ -201,27 +206,42 @@ func measure(ctx context.Context, c config, db *pgDB, name string, set *geo.Set,
 }
 
 // timeLocate returns the median over passes of the ns per Locate on pts, on
-// the calling goroutine.
-func timeLocate(ix *geo.Index, pts []orb.Point, passes int) float64 {
-	var ns []float64
+// one goroutine locked to its thread: wall time, and the thread's CPU time
+// (which leaves out the time the thread waited for a core on a busy machine).
+func timeLocate(ix *geo.Index, pts []orb.Point, passes int) (wall, cpu float64) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var walls, cpus []float64
 	for range passes {
-		t := time.Now()
+		t, c := time.Now(), threadCPU()
 		for _, p := range pts {
 			if _, err := ix.Locate(p, geo.LocateOptions{}); err != nil {
 				panic(err)
 			}
 		}
-		ns = append(ns, float64(time.Since(t).Nanoseconds())/float64(len(pts)))
+		walls = append(walls, float64(time.Since(t).Nanoseconds())/float64(len(pts)))
+		cpus = append(cpus, float64((threadCPU()-c).Nanoseconds())/float64(len(pts)))
 	}
-	sort.Float64s(ns)
-	return ns[len(ns)/2]
+	sort.Float64s(walls)
+	sort.Float64s(cpus)
+	return walls[len(walls)/2], cpus[len(cpus)/2]
+}
+
+// threadCPU is the CPU time (user and system) of the calling thread.
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	const rusageThread = 1 // RUSAGE_THREAD, Linux
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func report(rs []result, pg bool) {
 	fmt.Println("## locate: wangge vs the plain approach vs PostGIS (one core each)")
 	for _, r := range rs {
 		fmt.Printf("\n### %s (%d polygons, %d holes, %d vertices; Validate+NewIndex %v)\n", r.name, r.polygons, r.holes, r.vertices, r.load.Round(time.Millisecond))
-		fmt.Printf("wangge Locate:           %9.0f ns/lookup  (%.1f M lookups/s, median of 3 passes over the points)\n", r.wangge, 1e3/r.wangge)
+		fmt.Printf("wangge Locate:           %9.0f ns/lookup  (%.1f M lookups/s; thread CPU time %.0f ns; median of 3 passes over %d points)\n", r.wangge, 1e3/r.wangge, r.wanggeCPU, r.n)
 		fmt.Printf("plain rtree+orb:         %9.0f ns/lookup  on the first %d points (wangge on the same: %.0f ns) -> wangge %.0fx faster; owners disagreeing: %d\n",
 			r.plain, r.plainN, r.wanggePl, r.plain/r.wanggePl, r.plainDisagree)
 		if pg {
@@ -233,7 +253,7 @@ func report(rs []result, pg bool) {
 	}
 	fmt.Println("\n### summary (ratios: other / wangge, same points)")
 	for _, r := range rs {
-		line := fmt.Sprintf("%-40s wangge %6.0f ns | plain x%.0f", r.name, r.wangge, r.plain/r.wanggePl)
+		line := fmt.Sprintf("%-40s wangge %6.0f ns (CPU %4.0f) | plain x%.0f", r.name, r.wangge, r.wanggeCPU, r.plain/r.wanggePl)
 		if pg {
 			line += fmt.Sprintf(" | PostGIS batch x%.0f | PostGIS single x%.0f", r.pgBatch/r.wanggePG, r.pgSingle/r.wanggePG)
 		}

@@ -52,10 +52,11 @@ func main() {
 	lat := flag.Float64("lat", 0, "post: this point instead of random ones")
 	seed := flag.Uint64("seed", 1, "random seed")
 	shuffle := flag.Bool("shuffle", false, "csv: rows in random time order (default: oldest first, as exports come)")
+	hot := flag.Int("hot", 0, "csv: put every n/hot-th row at 113.59,34.69, so that one grid holds hot reports")
 	flag.Parse()
 	switch *mode {
 	case "csv":
-		if err := writeCSV(*n, *seed, *shuffle); err != nil {
+		if err := writeCSV(*n, *seed, *shuffle, *hot); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -136,8 +137,9 @@ func main() {
 
 // writeCSV writes n seeded random historical reports for `wangge reports
 // import`: a year of them at points inside the demo district, four in five
-// closed within ten days, oldest first unless shuffled.
-func writeCSV(n int, seed uint64, shuffle bool) error {
+// closed within ten days, oldest first unless shuffled; with hot > 0, hot of
+// them in the grid at 113.59,34.69.
+func writeCSV(n int, seed uint64, shuffle bool, hot int) error {
 	grids, err := data.ReadGrids(bytes.NewReader(demo.Grids()), data.GridFields{}, 0)
 	if err != nil {
 		return err
@@ -163,8 +165,8 @@ func writeCSV(n int, seed uint64, shuffle bool) error {
 	defer w.Flush()
 	w.WriteString("lon,lat,category,title,description,source,reporter_name,reporter_phone,created_at,status,resolved_at\n")
 	for i := range n {
-		var p orb.Point
-		for {
+		p := orb.Point{113.59, 34.69}
+		for hot == 0 || i%max(n/hot, 1) != 0 {
 			p = orb.Point{minLon + rng.Float64()*(maxLon-minLon), minLat + rng.Float64()*(maxLat-minLat)}
 			if pl, _ := ix.Place(p); pl.Grid != nil {
 				break
