@@ -1,67 +1,21 @@
 // The wangge map page: the district's grids by level, sites by kind, reports
 // by status, coverage and siting, over an optional raster base map. It talks
 // only to the server that served it (the public map routes, and the report
-// routes with the token the user gives in the settings).
+// routes with the token the user gives in the settings), and to the base
+// map's tile server when one is set.
 //
 // Labels: MapLibre draws text from a style's "glyphs" server; with none (this
 // page works offline) it draws every glyph, CJK and Latin alike, with the
 // browser's local fonts (the text-font stack below), so no glyph files are
 // needed.
 
+// The modules carry the build's asset version, as this one does.
 const v = new URL(import.meta.url).searchParams.get('v') || '';
 const maplibregl = await import(`./maplibre/maplibre-gl.mjs?v=${v}`);
+const { L } = await import(`./i18n.js?v=${v}`);
+const { convert, parseCoords } = await import(`./crs.js?v=${v}`);
 
 // ---------------------------------------------------------------- i18n
-
-const L = {
-  zh: {
-    title: '网格地图', searchPlaceholder: '经度,纬度 或 地址', find: '查找', settings: '设置', level: '层级',
-    sites: '站点', reports: '诉求', coverage: '服务覆盖', service: '服务', demand: '需求', radius: '半径',
-    custom: '自定义', showCoverage: '显示覆盖', clear: '清除', siting: '选址建议', newSites: '新增站点数',
-    candidates: '候选位置', candSites: '候选点', candLattice: '200 米网格点', candLabels: '各网格中心',
-    suggest: '计算建议', basemap: '底图（栅格瓦片 URL 模板，可留空）', basemapCRS: '底图坐标系',
-    token: '访问令牌（查看诉求统计）', settingsHint: '底图与令牌只保存在本浏览器中。', cancel: '取消', save: '保存',
-    district: '区', street: '街道', community: '社区', grid: '网格', microgrid: '微网格',
-    station: '党群服务站', school: '学校', kindergarten: '幼儿园', clinic: '卫生服务站', company: '企业',
-    construction_site: '工地', residential: '居民点', candidate: '候选点',
-    pending: '待处理', working: '处置中', done: '已解决', rejected: '已驳回',
-    zoomIn: '放大到 {z} 级以显示{level}', leader: '负责人', secretary: '书记', members: '网格员', households: '户数',
-    population: '人口', area: '面积', children: '下级', open: '未办结诉求', overdue: '逾期',
-    needToken: '逾期数需要令牌（设置 → 访问令牌）', publicCount: '当前视图中的公开诉求点',
-    tokenRejected: '令牌无效或已过期', noReportsStore: '本服务器未启用诉求',
-    outside: '该点不在任何网格内', located: '{name}（{match}）', inside: '内部', boundary: '边界上', nearest: '最近网格',
-    notCoords: '请输入“经度,纬度”', noGeocode: '地址查询不可用（服务器没有 /v1/geocode），请输入坐标',
-    noMatch: '没有找到该地址', geocoded: '{address}（精度：{precision}）',
-    covered: '覆盖率', uncovered: '未覆盖', gridsNoService: '无服务网格', people: '需求',
-    before: '之前', after: '之后', gain: '新增覆盖', chosenNone: '没有能增加覆盖的位置', loading: '加载中…',
-    km2: '平方公里', error: '出错了：{msg}', basemapNone: '无底图',
-  },
-  en: {
-    title: 'Grid map', searchPlaceholder: 'lon,lat or an address', find: 'Find', settings: 'Settings', level: 'Level',
-    sites: 'Sites', reports: 'Reports', coverage: 'Coverage', service: 'Service', demand: 'Demand', radius: 'Radius',
-    custom: 'custom', showCoverage: 'Show coverage', clear: 'Clear', siting: 'Siting', newSites: 'New sites',
-    candidates: 'Candidates', candSites: 'candidate sites', candLattice: '200 m lattice', candLabels: 'grid centres',
-    suggest: 'Suggest', basemap: 'Base map (raster tile URL template, optional)', basemapCRS: 'Base map coordinates',
-    token: 'Access token (for report figures)', settingsHint: 'The base map and the token stay in this browser.',
-    cancel: 'Cancel', save: 'Save',
-    district: 'District', street: 'Street', community: 'Community', grid: 'Grid', microgrid: 'Micro-grid',
-    station: 'Service station', school: 'School', kindergarten: 'Kindergarten', clinic: 'Clinic', company: 'Company',
-    construction_site: 'Construction', residential: 'Residential', candidate: 'Candidate',
-    pending: 'Pending', working: 'In progress', done: 'Resolved', rejected: 'Rejected',
-    zoomIn: 'Zoom to {z} to see {level}', leader: 'Leader', secretary: 'Secretary', members: 'Members',
-    households: 'Households', population: 'Population', area: 'Area', children: 'Children', open: 'Open reports',
-    overdue: 'Overdue', needToken: 'Overdue needs a token (Settings → Access token)',
-    publicCount: 'public report points in view', tokenRejected: 'The token was rejected',
-    noReportsStore: 'Reports are off on this server',
-    outside: 'The point is outside every grid', located: '{name} ({match})', inside: 'inside',
-    boundary: 'on the boundary', nearest: 'nearest grid', notCoords: 'Type "lon,lat"',
-    noGeocode: 'Addresses are not available (the server has no /v1/geocode): type coordinates',
-    noMatch: 'No such address', geocoded: '{address} (precision: {precision})',
-    covered: 'Covered', uncovered: 'Uncovered', gridsNoService: 'Grids without service', people: 'Demand',
-    before: 'before', after: 'after', gain: 'gain', chosenNone: 'No place adds coverage', loading: 'Loading…',
-    km2: 'km²', error: 'Error: {msg}', basemapNone: 'no base map',
-  },
-};
 
 const params = new URLSearchParams(location.search);
 let lang = params.get('lang') || localStorage.getItem('wangge.lang') || 'zh';
@@ -69,7 +23,8 @@ if (!L[lang]) lang = 'zh';
 
 function t(key, vars = {}) {
   const s = L[lang][key] ?? L.zh[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+  // A function value is called at each drawing, so that it follows the language.
+  return s.replace(/\{(\w+)\}/g, (_, k) => (typeof vars[k] === 'function' ? vars[k]() : vars[k] ?? ''));
 }
 
 function applyI18n() {
@@ -120,83 +75,17 @@ async function api(path, { method = 'GET', body, token = false } = {}) {
   return data;
 }
 
-function say(text, error = false) {
-  $('msg').textContent = text;
+// say shows a message in the bar: t(key, vars), drawn again when the
+// language changes.
+let lastSay = null;
+function say(key, vars = {}, error = false) {
+  lastSay = { key, vars, error };
+  $('msg').textContent = t(key, vars);
   $('msg').classList.toggle('error', error);
 }
 
 function fail(err) {
-  say(t('error', { msg: err.message }), true);
-}
-
-// ---------------------------------------------------------------- coordinates
-// WGS-84 ↔ GCJ-02 ↔ BD-09, the published formulas (as geo/crs), used only to
-// place the marker of a typed point on the map; ownership is the server's.
-
-const A = 6378245.0;
-const EE = 0.00669342162296594323;
-const XPI = (Math.PI * 3000) / 180;
-
-function outOfChina([lon, lat]) {
-  return lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271;
-}
-
-function gcjDelta(lon, lat) {
-  const x = lon - 105, y = lat - 35, PI = Math.PI;
-  let dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
-  dLat += ((20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2) / 3;
-  dLat += ((20 * Math.sin(y * PI) + 40 * Math.sin((y / 3) * PI)) * 2) / 3;
-  dLat += ((160 * Math.sin((y / 12) * PI) + 320 * Math.sin((y * PI) / 30)) * 2) / 3;
-  let dLon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
-  dLon += ((20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2) / 3;
-  dLon += ((20 * Math.sin(x * PI) + 40 * Math.sin((x / 3) * PI)) * 2) / 3;
-  dLon += ((150 * Math.sin((x / 12) * PI) + 300 * Math.sin((x / 30) * PI)) * 2) / 3;
-  const rad = (lat / 180) * PI;
-  const m = 1 - EE * Math.sin(rad) ** 2;
-  const s = Math.sqrt(m);
-  return [(dLon * 180) / ((A / s) * Math.cos(rad) * PI), (dLat * 180) / (((A * (1 - EE)) / (m * s)) * PI)];
-}
-
-const toGCJ = (p) => (outOfChina(p) ? p : ((d) => [p[0] + d[0], p[1] + d[1]])(gcjDelta(p[0], p[1])));
-
-function fromGCJ(p) {
-  if (outOfChina(p)) return p;
-  let w = p;
-  for (let i = 0; i < 10; i++) {
-    const g = toGCJ(w);
-    w = [w[0] - (g[0] - p[0]), w[1] - (g[1] - p[1])];
-  }
-  return w;
-}
-
-function gcjToBD([x, y]) {
-  const z = Math.sqrt(x * x + y * y) + 0.00002 * Math.sin(y * XPI);
-  const th = Math.atan2(y, x) + 0.000003 * Math.cos(x * XPI);
-  return [z * Math.cos(th) + 0.0065, z * Math.sin(th) + 0.006];
-}
-
-function bdToGCJ([bx, by]) {
-  const x = bx - 0.0065, y = by - 0.006;
-  const z = Math.sqrt(x * x + y * y) - 0.00002 * Math.sin(y * XPI);
-  const th = Math.atan2(y, x) - 0.000003 * Math.cos(x * XPI);
-  return [z * Math.cos(th), z * Math.sin(th)];
-}
-
-function convert(p, from, to) {
-  if (from === to) return p;
-  const w = from === 'wgs84' ? p : from === 'gcj02' ? fromGCJ(p) : fromGCJ(bdToGCJ(p));
-  return to === 'wgs84' ? w : to === 'gcj02' ? toGCJ(w) : gcjToBD(toGCJ(w));
-}
-
-// parseCoords reads "lon,lat" (or "lat,lon" when only that order makes
-// sense), with ASCII or full-width digits and separators.
-export function parseCoords(s) {
-  s = s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).trim();
-  const m = s.match(/^(-?\d+(?:\.\d+)?)\s*[,;\s、]\s*(-?\d+(?:\.\d+)?)$/);
-  if (!m) return null;
-  let a = Number(m[1]), b = Number(m[2]);
-  if (Math.abs(a) <= 90 && Math.abs(b) > 90) [a, b] = [b, a];
-  return [a, b];
+  say('error', { msg: err.message }, true);
 }
 
 // ---------------------------------------------------------------- settings
@@ -234,7 +123,8 @@ const NO_MATCH = ['==', ['get', 'code'], ''];
 
 const state = {
   levels: [], // [{level, minzoom, count}] coarsest first
-  level: '',
+  level: '', // the chosen level
+  shown: '', // the level drawn (see shownLevel)
   kinds: [],
   shownKinds: new Set(),
   shownStatus: new Set(Object.keys(STATUS_GROUPS)),
@@ -242,6 +132,8 @@ const state = {
   geocode: false, // whether the server has /v1/geocode
   markers: [],
   located: null,
+  coverage: null, // the last GET /v1/coverage answer
+  siting: null, // the last POST /v1/siting answer
 };
 
 function rank(level) {
@@ -260,7 +152,10 @@ function buildStyle(tj) {
   const sources = {
     grids: { type: 'vector', tiles: [tileURL('grids')], minzoom: tj.grids.minzoom, maxzoom: tj.grids.maxzoom, bounds: tj.grids.bounds },
     sites: { type: 'vector', tiles: [tileURL('sites')], minzoom: tj.sites.minzoom, maxzoom: tj.sites.maxzoom, bounds: tj.sites.bounds },
-    reports: { type: 'vector', tiles: [tileURL('reports')], minzoom: tj.reports.minzoom, maxzoom: tj.reports.maxzoom, bounds: tj.reports.bounds },
+    // No reports store on the server (503): an empty layer, so nothing fails.
+    reports: tj.reports
+      ? { type: 'vector', tiles: [tileURL('reports')], minzoom: tj.reports.minzoom, maxzoom: tj.reports.maxzoom, bounds: tj.reports.bounds }
+      : { type: 'geojson', data: emptyFC() },
     labels: { type: 'geojson', data: emptyFC() },
     selected: { type: 'geojson', data: emptyFC() },
     cover: { type: 'geojson', data: emptyFC() },
@@ -277,9 +172,9 @@ function buildStyle(tj) {
   palette.push(LEVEL_COLORS[0]);
   layers.push(
     { id: 'grid-fill', type: 'fill', source: 'grids', 'source-layer': 'grids', filter: NO_MATCH,
-      paint: { 'fill-color': palette, 'fill-opacity': settings.basemap ? 0.18 : 0.45 } },
+      paint: { 'fill-color': palette, 'fill-opacity': fillOpacity(false) } },
     { id: 'grid-noservice', type: 'fill', source: 'grids', 'source-layer': 'grids', filter: NO_MATCH,
-      paint: { 'fill-color': '#b91c1c', 'fill-opacity': 0.22 } },
+      paint: { 'fill-color': '#b91c1c', 'fill-opacity': 0.3 } },
     { id: 'grid-line', type: 'line', source: 'grids', 'source-layer': 'grids', filter: NO_MATCH,
       paint: { 'line-color': '#475569', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 16, 1.2] } },
     { id: 'grid-context', type: 'line', source: 'grids', 'source-layer': 'grids', filter: NO_MATCH,
@@ -296,7 +191,7 @@ function buildStyle(tj) {
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 5, 18, 8],
         'circle-stroke-color': '#fff', 'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 1.2],
       } },
-    { id: 'reports', type: 'circle', source: 'reports', 'source-layer': 'reports', filter: NO_MATCH,
+    { id: 'reports', type: 'circle', source: 'reports', ...(tj.reports && { 'source-layer': 'reports' }), filter: NO_MATCH,
       paint: {
         'circle-color': statusColorExpr(),
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3, 15, 6, 18, 9],
@@ -311,6 +206,12 @@ function buildStyle(tj) {
       paint: { 'text-color': '#111827', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 } },
   );
   return { version: 8, sources, layers };
+}
+
+// fillOpacity of the grids: lighter over a base map, and while coverage is
+// shown (its grids without service must stand out).
+function fillOpacity(coverage) {
+  return coverage ? 0.12 : settings.basemap ? 0.18 : 0.45;
 }
 
 function kindColor(kind, kinds) {
@@ -330,61 +231,6 @@ function statusColorExpr() {
   e.push('#6b7280');
   return e;
 }
-
-// ---------------------------------------------------------------- start
-
-applyI18n();
-const [gridsTJ, sitesTJ, reportsTJ, openapi] = await Promise.all([
-  api(withCRS('tiles/grids.json')),
-  api(withCRS('tiles/sites.json')),
-  api(withCRS('tiles/reports.json')).catch(() => null),
-  api('openapi.json').catch(() => ({ paths: {} })),
-]);
-state.geocode = Boolean(openapi?.paths?.['/v1/geocode']);
-state.levels = (gridsTJ.levels || []).filter((l) => l.count > 0);
-state.kinds = sitesTJ.kinds || [];
-const tj = { grids: gridsTJ, sites: sitesTJ, reports: reportsTJ || { ...sitesTJ, minzoom: 10 } };
-
-const map = new maplibregl.Map({
-  container: 'map',
-  style: buildStyle(tj),
-  bounds: gridsTJ.bounds,
-  fitBoundsOptions: { padding: 24 },
-  maxZoom: 19,
-  hash: true,
-  attributionControl: { compact: true, customAttribution: 'wangge' },
-  canvasContextAttributes: { antialias: true },
-});
-map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-
-const loaded = new Promise((resolve) => map.once('load', resolve));
-let readyResolve;
-const ready = new Promise((r) => (readyResolve = r));
-
-// Tests and the curious reach the map here.
-window.wangge = {
-  map, ready, state, parseCoords, convert, mapCRS,
-  // idle resolves once the map has drawn everything it has asked for.
-  idle: () => new Promise((r) => (map.loaded() && !map.isMoving() && map.areTilesLoaded() ? r() : map.once('idle', r))),
-};
-
-await loaded;
-// The root grid's name in the bar (二七区).
-api(withCRS(`v1/grids?level=${encodeURIComponent(state.levels[0]?.level || '')}&limit=1&simplify_m=100000`))
-  .then((fc) => { $('district').textContent = fc.features?.[0]?.properties?.name || ''; })
-  .catch(() => {});
-
-setupLevels();
-setupKinds();
-setupStatuses();
-setupCoverage();
-setupSiting();
-setupSearch();
-setupSettings();
-setupClicks();
-map.on('moveend', () => { updateLevelHint(); loadLabels(); });
-map.once('idle', () => readyResolve());
 
 // ---------------------------------------------------------------- levels
 
@@ -422,24 +268,49 @@ function setupLevels() {
 function setLevel(level, zoomIn) {
   state.level = level;
   for (const inp of document.querySelectorAll('#levels input')) inp.checked = inp.value === level;
-  const r = rank(level);
-  const coarser = state.levels.slice(0, Math.max(0, r)).map((l) => l.level);
-  map.setFilter('grid-fill', ['==', ['get', 'level'], level]);
-  map.setFilter('grid-line', ['==', ['get', 'level'], level]);
-  map.setFilter('grid-context', coarser.length ? ['in', ['get', 'level'], ['literal', coarser]] : NO_MATCH);
-  map.setFilter('labels', ['==', ['get', 'level'], level]);
   const u = new URL(location.href);
   u.searchParams.set('level', level);
   history.replaceState(null, '', u);
-  const lz = state.levels[r]?.minzoom ?? 0;
-  if (zoomIn && map.getZoom() < lz) map.easeTo({ zoom: lz + 0.2 });
+  const r = rank(level);
+  const lmin = state.levels[r]?.minzoom ?? 0;
+  if (zoomIn && map.getZoom() < lmin) map.easeTo({ zoom: r >= 2 ? lmin + 1 : lmin + 0.2 });
+  applyLevel();
+}
+
+// shownLevel is the chosen level where the map is zoomed in enough for the
+// tiles to carry it, else the finest level they carry at this zoom: zooming
+// out never empties the map.
+function shownLevel() {
+  const z = map.getZoom();
+  for (let i = rank(state.level); i > 0; i--) {
+    if (state.levels[i].minzoom <= z) return state.levels[i].level;
+  }
+  return state.levels[0]?.level || '';
+}
+
+function applyLevel() {
+  const level = shownLevel();
+  if (level !== state.shown) {
+    state.shown = level;
+    const r = rank(level);
+    const coarser = state.levels.slice(0, Math.max(0, r)).map((l) => l.level);
+    map.setFilter('grid-fill', ['==', ['get', 'level'], level]);
+    map.setFilter('grid-line', ['==', ['get', 'level'], level]);
+    map.setFilter('grid-context', coarser.length ? ['in', ['get', 'level'], ['literal', coarser]] : NO_MATCH);
+    map.setFilter('labels', ['==', ['get', 'level'], level]);
+    // Fine levels are dense: their labels come a zoom later.
+    const lmin = state.levels[r]?.minzoom ?? 0;
+    map.setLayerZoomRange('labels', r >= 2 ? lmin + 1 : lmin, 24);
+  }
   updateLevelHint();
   loadLabels();
 }
 
 function updateLevelHint() {
   const l = state.levels[rank(state.level)];
-  $('levelHint').textContent = l && map.getZoom() < l.minzoom ? t('zoomIn', { z: l.minzoom, level: t(l.level) }) : '';
+  const shown = state.shown;
+  $('levelHint').textContent = l && shown && shown !== l.level
+    ? t('zoomIn', { z: l.minzoom, level: t(l.level), shown: t(shown) }) : '';
 }
 
 // ---------------------------------------------------------------- labels
@@ -472,7 +343,7 @@ function tileBounds(x, y, z) {
 }
 
 function loadLabels() {
-  const level = state.level;
+  const level = state.shown;
   const l = state.levels[rank(level)];
   if (!l || map.getZoom() < l.minzoom) return;
   const z = blockZoom(level);
@@ -641,7 +512,7 @@ function renderInfo(f, counts) {
     countsHTML = `<div class="counts"><div class="hint">${esc(msg)}</div></div>`;
   } else if (counts?.exact) {
     countsHTML = `<div class="counts"><div class="open">${t('open')}<b>${counts.open}</b></div>`
-      + `<div class="overdue">${t('overdue')}<b>${counts.overdue}</b></div></div>`;
+      + `<div class="overdue${counts.overdue && counts.overdue !== 0 ? ' late' : ''}">${t('overdue')}<b>${counts.overdue}</b></div></div>`;
   } else if (counts) {
     countsHTML = `<div class="counts"><div class="open">${t('open')}<b>${counts.open}</b>`
       + `<span class="hint">${t('publicCount')}</span></div><div class="overdue hint">${t('needToken')}</div></div>`;
@@ -717,6 +588,7 @@ function bbox(g) {
 // ---------------------------------------------------------------- search
 
 function setupSearch() {
+  $('qcrs').value = mapCRS; // coordinates are most often copied from the base map in use
   $('search').addEventListener('submit', (e) => {
     e.preventDefault();
     search($('q').value).catch(fail);
@@ -729,7 +601,7 @@ async function search(text) {
   const p = parseCoords(text);
   if (p) return locate(p, $('qcrs').value);
   if (!state.geocode) {
-    say(t('noGeocode'), true);
+    say('noGeocode', {}, true);
     return;
   }
   let res;
@@ -737,17 +609,17 @@ async function search(text) {
     res = await api(withCRS(`v1/geocode?q=${encodeURIComponent(text)}&limit=5`));
   } catch (err) {
     if (err.status === 404) {
-      say(t(err.code === 'not_found' && /route/.test(err.message) ? 'noGeocode' : 'noMatch'), true);
+      say(err.code === 'not_found' && /route/.test(err.message) ? 'noGeocode' : 'noMatch', {}, true);
       return;
     }
     throw err;
   }
   const top = res?.results?.[0];
   if (!top) {
-    say(t('noMatch'), true);
+    say('noMatch', {}, true);
     return;
   }
-  say(t('geocoded', { address: top.address, precision: top.precision }));
+  say('geocoded', { address: top.address, precision: top.precision });
   placePin([top.lon, top.lat]);
   if (top.grid?.code) await selectGrid(top.grid.code);
 }
@@ -758,10 +630,10 @@ async function locate(p, crs) {
   placePin(convert(p, crs, mapCRS));
   if (!res.owner) {
     clearSelection();
-    say(t('outside'), true);
+    say('outside', {}, true);
     return;
   }
-  say(t('located', { name: res.path.map((g) => g.name).join(' › '), match: t(res.match) }));
+  say('located', { name: res.path.map((g) => g.name).join(' › '), match: () => t(res.match) });
   await selectGrid(res.owner.code);
 }
 
@@ -778,7 +650,7 @@ function placePin(p) {
 function setupCoverage() {
   for (const id of ['cvService', 'cvDemand']) {
     const sel = $(id);
-    sel.replaceChildren(...state.kinds.map((k) => new Option(t(k) === k ? k : `${t(k)} (${k})`, k)));
+    sel.replaceChildren(...state.kinds.map((k) => new Option(t(k), k)));
   }
   if (state.kinds.includes('station')) $('cvService').value = 'station';
   if (state.kinds.includes('residential')) $('cvDemand').value = 'residential';
@@ -790,7 +662,9 @@ function setupCoverage() {
     map.getSource('cover').setData(emptyFC());
     map.getSource('uncovered').setData(emptyFC());
     map.setFilter('grid-noservice', NO_MATCH);
+    map.setPaintProperty('grid-fill', 'fill-opacity', fillOpacity(false));
     $('coverageOut').replaceChildren();
+    state.coverage = null;
   });
 }
 
@@ -822,16 +696,26 @@ async function runCoverage() {
   });
   const codes = rep.grids_without_service.map((g) => g.code);
   map.setFilter('grid-noservice', codes.length ? ['in', ['get', 'code'], ['literal', codes]] : NO_MATCH);
+  map.setPaintProperty('grid-fill', 'fill-opacity', fillOpacity(true));
   if (!state.shownKinds.has(q.service)) {
     state.shownKinds.add(q.service);
     document.querySelector(`#kinds label[data-key="${CSS.escape(q.service)}"] input`).checked = true;
     filterSites();
   }
+  state.coverage = rep;
+  renderCoverage();
+}
+
+function renderCoverage() {
+  const rep = state.coverage;
+  if (!rep) return;
   const tot = rep.totals;
+  const codes = rep.grids_without_service;
   $('coverageOut').innerHTML = `<div><span class="big" id="coverageRatio">${pct(tot.ratio)}</span> ${esc(t('covered'))}`
     + ` · ${fmt(rep.radius_m)} m</div><div>${esc(t('people'))}: ${fmt(tot.covered_weight)} / ${fmt(tot.demand_weight)}</div>`
-    + `<div>${esc(t('uncovered'))}: <b>${fmt(tot.demand_count - tot.covered_count)}</b> · ${esc(t('gridsNoService'))}: `
-    + `<b>${fmt(codes.length)}</b> ${esc(t(rep.level))}</div>`;
+    + `<div><span class="swatch uncovered"></span> ${esc(t('uncovered'))}: <b>${fmt(tot.demand_count - tot.covered_count)}</b></div>`
+    + `<div><span class="swatch square noservice"></span> ${esc(t('gridsNoService'))}: `
+    + `<b>${fmt(codes.length)}</b> (${esc(t(rep.level))})</div>`;
 }
 
 // circle is a 64-gon of radius m metres around c (lon, lat), on a sphere.
@@ -863,6 +747,7 @@ function clearSiting() {
   state.markers = [];
   map.getSource('siting').setData(emptyFC());
   $('sitingOut').replaceChildren();
+  state.siting = null;
 }
 
 async function runSiting() {
@@ -887,6 +772,13 @@ async function runSiting() {
     el.title = c.candidate_id || '';
     state.markers.push(new maplibregl.Marker({ element: el }).setLngLat([c.lon, c.lat]).addTo(map));
   });
+  state.siting = rep;
+  renderSiting();
+}
+
+function renderSiting() {
+  const rep = state.siting;
+  if (!rep) return;
   const items = rep.chosen.map((c, i) => `<li data-rank="${i + 1}">${esc(c.candidate_id || `${c.lon.toFixed(5)}, ${c.lat.toFixed(5)}`)}`
     + ` · ${esc(t('gain'))} <b>+${fmt(c.marginal_gain)}</b></li>`).join('');
   $('sitingOut').innerHTML = `<div>${esc(t('covered'))}: ${pct(rep.before.ratio)} → <span class="big">${pct(rep.after.ratio)}</span></div><ol>${items}</ol>`;
@@ -903,7 +795,8 @@ function setupSettings() {
     dlg.showModal();
   });
   $('setCancel').addEventListener('click', () => dlg.close());
-  $('setSave').addEventListener('click', () => {
+  $('settingsForm').addEventListener('submit', (e) => {
+    e.preventDefault();
     const basemap = $('setBasemap').value.trim();
     const basemapCRS = $('setBasemapCRS').value;
     settings.token = $('setToken').value.trim();
@@ -926,6 +819,9 @@ function setupSettings() {
     applyI18n();
     setupCoverageLabels();
     updateLevelHint();
+    renderCoverage();
+    renderSiting();
+    if (lastSay) say(lastSay.key, lastSay.vars, lastSay.error);
     if (state.selected) selectGrid(state.selected.properties.code).catch(fail);
   });
   $('panelBtn').addEventListener('click', () => {
@@ -936,6 +832,65 @@ function setupSettings() {
 
 function setupCoverageLabels() {
   for (const id of ['cvService', 'cvDemand']) {
-    for (const o of $(id).options) o.textContent = t(o.value) === o.value ? o.value : `${t(o.value)} (${o.value})`;
+    for (const o of $(id).options) o.textContent = t(o.value);
   }
 }
+
+// ---------------------------------------------------------------- start
+
+applyI18n();
+if (matchMedia('(max-width: 760px)').matches) document.body.classList.add('nopanel'); // the map first on a phone
+const [gridsTJ, sitesTJ, reportsTJ, openapi] = await Promise.all([
+  api(withCRS('tiles/grids.json')),
+  api(withCRS('tiles/sites.json')),
+  api(withCRS('tiles/reports.json')).catch(() => null),
+  api('openapi.json').catch(() => ({ paths: {} })),
+]);
+state.geocode = Boolean(openapi?.paths?.['/v1/geocode']);
+state.levels = (gridsTJ.levels || []).filter((l) => l.count > 0);
+state.kinds = sitesTJ.kinds || [];
+const tj = { grids: gridsTJ, sites: sitesTJ, reports: reportsTJ };
+
+const map = new maplibregl.Map({
+  container: 'map',
+  style: buildStyle(tj),
+  bounds: gridsTJ.bounds,
+  fitBoundsOptions: { padding: 24 },
+  maxZoom: 19,
+  hash: true,
+  attributionControl: { compact: true, customAttribution: 'wangge' },
+  canvasContextAttributes: { antialias: true },
+});
+map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+
+const loaded = new Promise((resolve) => map.once('load', resolve));
+let readyResolve;
+const ready = new Promise((r) => (readyResolve = r));
+
+// Tests and the curious reach the map here.
+window.wangge = {
+  map, ready, state, parseCoords, convert, mapCRS,
+  // idle resolves once the map has drawn everything it has asked for.
+  idle: () => new Promise((r) => (map.loaded() && !map.isMoving() && map.areTilesLoaded() ? r() : map.once('idle', r))),
+};
+
+await loaded;
+// The root grid's name in the bar (二七区).
+api(withCRS(`v1/grids?level=${encodeURIComponent(state.levels[0]?.level || '')}&limit=1&simplify_m=100000`))
+  .then((fc) => {
+    const name = fc.features?.[0]?.properties?.name || '';
+    $('district').textContent = mapCRS === 'wgs84' ? name : `${name} · ${mapCRS.toUpperCase()}`;
+  })
+  .catch(() => {});
+
+setupLevels();
+setupKinds();
+setupStatuses();
+setupCoverage();
+setupSiting();
+setupSearch();
+setupSettings();
+setupClicks();
+map.on('moveend', applyLevel);
+map.once('idle', () => readyResolve());

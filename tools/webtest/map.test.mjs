@@ -4,8 +4,8 @@
 //
 //   WANGGE_URL        the server, e.g. http://127.0.0.1:41234
 //   WANGGE_CASE       JSON: {district:{lon,lat}, outside:{lon,lat},
-//                     click:{code,name,parent,lon,lat}, token, counts:{open,overdue},
-//                     search:{text,crs,code,name,lon,lat}}
+//                     click:{code,name,parent,leader,lon,lat}, token, counts:{open,overdue},
+//                     search:{text,crs,code,name,lon,lat}, basemap:{url,crs,color}}
 //   CHROMIUM          the browser (default /usr/bin/chromium)
 //   WANGGE_ARTIFACTS  where the screenshots go
 //
@@ -24,9 +24,35 @@ const T = 15000; // ms, for any one wait
 
 let failed = 0;
 function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok' : 'not ok'} - ${what}${detail ? `: ${detail}` : ''}`);
+  const at = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`${ok ? 'ok' : 'not ok'} - ${what}${detail ? `: ${detail}` : ''} (${at} s)`);
   if (!ok) failed++;
   return ok;
+}
+
+// clickable runs in the page: a screen point near (lon, lat) where the
+// grid `code` is drawn and no site, report or other marker is (a click there
+// would open that point's popup instead).
+function clickable([lon, lat, code]) {
+  const { map } = window.wangge;
+  const c = map.project([lon, lat]);
+  for (let r = 0; r <= 60; r += 4) {
+    for (let a = 0; a < 360; a += r === 0 ? 360 : 30) {
+      const x = c.x + r * Math.cos((a * Math.PI) / 180), y = c.y + r * Math.sin((a * Math.PI) / 180);
+      const g = map.queryRenderedFeatures([x, y], { layers: ['grid-fill'] })[0];
+      if (g?.properties.code !== code) continue;
+      const box = [[x - 10, y - 10], [x + 10, y + 10]];
+      if (map.queryRenderedFeatures(box, { layers: ['sites', 'reports', 'uncovered'] }).length === 0) return { x, y };
+    }
+  }
+  return null;
+}
+
+// within bounds a wait that has no timeout of its own (page.evaluate).
+function within(promise, what, ms = T) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const started = Date.now();
@@ -42,15 +68,18 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN' });
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // MapLibre cancels the tiles it no longer needs when the view moves on.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`); });
   page.setDefaultTimeout(T);
 
   // 1. The page loads and draws the grids.
   await page.goto(`${url}/`);
   await page.waitForFunction(() => window.wangge, null, { timeout: T });
-  await page.evaluate(() => window.wangge.ready);
-  await page.evaluate(() => window.wangge.idle());
+  await within(page.evaluate(() => window.wangge.ready), 'the map is ready');
+  await within(page.evaluate(() => window.wangge.idle()), 'the map is idle');
   check(errors.length === 0, 'the page loads with no console errors', errors.join('; '));
   check(await page.locator('#district').textContent() !== '', 'the district is named in the bar',
     await page.locator('#district').textContent());
@@ -77,10 +106,11 @@ try {
 
   // 2. Clicking a grid shows its name, chain and team; without a token the
   // report figures are the public ones.
-  await page.locator('#levels label[data-level="grid"]').click();
   await page.evaluate(([lon, lat]) => window.wangge.map.jumpTo({ center: [lon, lat], zoom: 15.5 }), [c.click.lon, c.click.lat]);
-  await page.evaluate(() => window.wangge.idle());
-  const p = await at(c.click);
+  await page.locator('#levels label[data-level="grid"]').click();
+  await within(page.evaluate(() => window.wangge.idle()), 'the map is idle');
+  const p = await page.evaluate(clickable, [c.click.lon, c.click.lat, c.click.code]);
+  check(p !== null, 'the grid is on the map, with room to click it', JSON.stringify(p));
   await page.mouse.click(mapBox.x + p.x, mapBox.y + p.y);
   await page.locator(`#info[data-code="${c.click.code}"][data-counts]`).waitFor();
   const name = await page.locator('#info h3').textContent();
@@ -89,7 +119,9 @@ try {
   check(chain.includes(c.click.parent), 'the card shows the chain', chain);
   const card = await page.locator('#info').textContent();
   check(card.includes(c.click.leader), 'the card shows the leader', c.click.leader);
-  check(await page.locator('#info').getAttribute('data-counts') === 'public', 'without a token the counts are the public ones');
+  const publicOpen = await page.locator('#info .counts .open b').textContent();
+  check(await page.locator('#info').getAttribute('data-counts') === 'public' && publicOpen === String(c.counts.open),
+    'without a token the card counts the open report points of the public tiles', `${publicOpen}, want ${c.counts.open}`);
 
   // 3. With a token, the open and overdue reports of the grid.
   await page.locator('#settingsBtn').click();
@@ -104,7 +136,7 @@ try {
   check(reportsDrawn >= c.counts.open, 'the reports are drawn by status', `${reportsDrawn} points`);
   await page.screenshot({ path: join(artifacts, 'map-grid.png') });
 
-  // 4. A coordinate typed in the box (GCJ-02) shows its grid.
+  // 4. A coordinate typed in the box (in search.crs) shows its grid.
   await page.locator('#qcrs').selectOption(c.search.crs);
   await page.locator('#q').fill(c.search.text);
   await page.locator('#q').press('Enter');
@@ -117,13 +149,14 @@ try {
 
   // 5. An address: /v1/geocode when the server has it, else a plain message
   // (and no request that fails).
+  await page.evaluate(() => { document.getElementById('msg').textContent = ''; });
   await page.locator('#q').fill('郑州市二七区福华街');
   await page.locator('#q').press('Enter');
-  await page.waitForFunction(() => document.getElementById('msg').textContent !== '' && !document.getElementById('msg').textContent.includes('›'));
+  await page.waitForFunction(() => document.getElementById('msg').textContent !== '');
   check(true, 'an address in the box is answered', await page.locator('#msg').textContent());
 
   // 6. Coverage and siting.
-  await page.evaluate(() => window.wangge.map.jumpTo({ zoom: 12.5 }));
+  await page.evaluate(() => window.wangge.map.jumpTo({ zoom: 13.3 }));
   await page.locator('#coverageForm button[type=submit]').click();
   await page.locator('#coverageRatio').waitFor();
   const ratio = await page.locator('#coverageRatio').textContent();
@@ -134,7 +167,7 @@ try {
   await page.locator('#sitingForm button[type=submit]').click();
   await page.locator('#sitingOut li[data-rank="3"]').waitFor();
   check(await page.locator('.rank').count() === 3, 'siting marks 3 suggested sites');
-  await page.evaluate(() => window.wangge.idle());
+  await within(page.evaluate(() => window.wangge.idle()), 'the map is idle');
   await page.screenshot({ path: join(artifacts, 'map.png') });
 
   // 7. English.
@@ -144,9 +177,37 @@ try {
   await page.locator(`#info[data-code="${c.search.code}"][data-counts]`).waitFor();
   await page.screenshot({ path: join(artifacts, 'map-en.png') });
 
+  // 8. A raster base map: drawn under the overlays, which are then asked
+  // for in its coordinate system.
+  const page2 = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  page2.on('console', (m) => { if (m.type() === 'error') errors.push(`console (base map): ${m.text()}`); });
+  page2.on('pageerror', (e) => errors.push(`page error (base map): ${e.message}`));
+  const tileCRS = new Set();
+  page2.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/tiles/grids/')) tileCRS.add(u.searchParams.get('crs') || 'wgs84');
+  });
+  const q = new URLSearchParams({ basemap: c.basemap.url, basemap_crs: c.basemap.crs, level: 'street' });
+  await page2.goto(`${url}/?${q}`);
+  await page2.waitForFunction(() => window.wangge, null, { timeout: T });
+  await within(page2.evaluate(() => window.wangge.ready), 'the map with a base map is ready');
+  await within(page2.evaluate(() => window.wangge.idle()), 'the map with a base map is idle');
+  const png2 = decodePNG(await page2.locator('#map').screenshot());
+  const out2 = await page2.evaluate(([lon, lat, crs]) => {
+    const w = window.wangge;
+    return w.map.project(w.convert([lon, lat], 'wgs84', crs));
+  }, [c.outside.lon, c.outside.lat, c.basemap.crs]);
+  const pb = png2.pixel(out2.x, out2.y);
+  check(near(pb, c.basemap.color, 3), 'the base map is drawn where there are no grids', `rgb(${pb}), want rgb(${c.basemap.color})`);
+  check(tileCRS.size === 1 && tileCRS.has(c.basemap.crs), 'the grid tiles are asked for in the base map\'s coordinates', [...tileCRS].join(','));
+  await page2.screenshot({ path: join(artifacts, 'map-basemap.png') });
+
   check(errors.length === 0, 'no console errors, failed requests or HTTP errors', errors.join('; '));
 } catch (err) {
   check(false, 'the browser test ran to the end', err.stack || String(err));
+  for (const pg of browser.contexts().flatMap((x) => x.pages())) {
+    await pg.screenshot({ path: join(artifacts, `failure-${pg === browser.contexts()[0]?.pages()[0] ? 'main' : 'other'}.png`) }).catch(() => {});
+  }
   check(errors.length === 0, 'no console errors before that', errors.join('; '));
 } finally {
   await browser.close();
