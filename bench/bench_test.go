@@ -2,6 +2,7 @@ package bench
 
 import (
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -39,8 +40,14 @@ func nationalIndex(b *testing.B) (*geo.Set, *geo.Index) {
 	return national.set, national.ix
 }
 
+// runLocate benchmarks Locate over pts (a power of two of them), reporting
+// besides ns/op the thread's CPU time per lookup (cpu-ns/op), which leaves
+// out the time spent waiting for a core when other jobs share the machine.
 func runLocate(b *testing.B, ix *geo.Index, pts []orb.Point) {
 	b.ReportAllocs()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu := ThreadCPU()
 	i := 0
 	for b.Loop() {
 		if _, err := ix.Locate(pts[i&(len(pts)-1)], geo.LocateOptions{}); err != nil {
@@ -48,16 +55,21 @@ func runLocate(b *testing.B, ix *geo.Index, pts []orb.Point) {
 		}
 		i++
 	}
+	b.ReportMetric(float64((ThreadCPU()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 func runPlain(b *testing.B, pl *Plain, pts []orb.Point) {
 	b.ReportAllocs()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu := ThreadCPU()
 	var buf [16]int32
 	i := 0
 	for b.Loop() {
 		pl.Covering(pts[i&(len(pts)-1)], buf[:0])
 		i++
 	}
+	b.ReportMetric(float64((ThreadCPU()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkNational: Locate on cn-all-districts (3,253 polygons, 4.5 M

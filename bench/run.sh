@@ -55,10 +55,10 @@ for n in $SIZES; do
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 
-# The median of the Go benchmark runs, ns/op.
+# The median of the Go benchmark runs of one metric (ns/op, cpu-ns/op).
 median() {
-  awk -v name="$1" '$1 ~ "^Benchmark"name"-" { print $3 }' "$OUT/gobench.txt" | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR+1)/2)]; else print "-" }'
+  awk -v name="$1" -v unit="${2:-ns/op}" '$1 ~ "^Benchmark"name"-" { for (i = 3; i < NF; i++) if ($(i+1) == unit) print $i }' "$OUT/gobench.txt" |
+    sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR+1)/2)]; else print "-" }'
 }
 field() { # field KEY LINE
   tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'
@@ -68,23 +68,27 @@ echo
 echo "==================== summary ===================="
 cat "$OUT/machine.txt"
 echo
-echo "in-process Locate, one goroutine, Go benchmark median of $COUNT (ns/lookup, 0 allocs):"
-printf "  cn-all-districts:   wangge %s  plain %s\n" "$(median National/wangge)" "$(median National/plain)"
-printf "  synthetic holes:    wangge %s  plain %s\n" "$(median Holes/wangge)" "$(median Holes/plain)"
+echo "in-process Locate, one goroutine, Go benchmark median of $COUNT, ns/lookup wall (thread CPU), 0 allocs:"
+printf "  cn-all-districts:   wangge %s (%s)  plain %s (%s)\n" "$(median National/wangge)" "$(median National/wangge cpu-ns/op)" \
+  "$(median National/plain)" "$(median National/plain cpu-ns/op)"
+printf "  synthetic holes:    wangge %s (%s)  plain %s (%s)\n" "$(median Holes/wangge)" "$(median Holes/wangge cpu-ns/op)" \
+  "$(median Holes/plain)" "$(median Holes/plain cpu-ns/op)"
 echo
 echo "side by side, same points (bench/locate):"
 sed -n '/^### summary/,$p' "$OUT/locate.txt" | tail -n +2 | sed 's/^/  /'
 echo
-echo "memory and load (RSS after build and GC; peak = VmHWM of the step):"
+echo "memory and load, wall (process CPU, both cores), RSS after the build and a GC, peak = VmHWM of the step:"
 while read -r line; do
   mode=$(field mode "$line")
   grids=$(field grids "$line")
   case "$mode" in
-  build) printf "  %8s grids, generated:  Validate %7s  NewIndex %7s  RSS %5s MB  peak %5s MB\n" \
-    "$grids" "$(field validate "$line")" "$(field index "$line")" "$(field rss_mb "$line")" "$(field hwm_mb "$line")" ;;
-  save) printf "  %8s grids, SaveSet:    %7s (%s MB file)\n" "$grids" "$(field save "$line")" "$(field db_mb "$line")" ;;
-  open) printf "  %8s grids, from SQLite: CurrentSet %7s  Validate %7s  NewIndex %7s  RSS %5s MB  peak %5s MB\n" \
-    "$grids" "$(field read "$line")" "$(field validate "$line")" "$(field index "$line")" "$(field rss_mb "$line")" "$(field hwm_mb "$line")" ;;
+  build) printf "  %8s grids, generated:   Validate %7s (cpu %7s)  NewIndex %7s (cpu %7s)  RSS %5s MB  peak %5s MB\n" \
+    "$grids" "$(field validate "$line")" "$(field validate_cpu "$line")" "$(field index "$line")" "$(field index_cpu "$line")" \
+    "$(field rss_mb "$line")" "$(field hwm_mb "$line")" ;;
+  save) printf "  %8s grids, SaveSet:     %7s (%s MB file)\n" "$grids" "$(field save "$line")" "$(field db_mb "$line")" ;;
+  open) printf "  %8s grids, from SQLite: CurrentSet %7s (cpu %7s)  Validate %7s (cpu %7s)  NewIndex %7s (cpu %7s)  RSS %5s MB  peak %5s MB\n" \
+    "$grids" "$(field read "$line")" "$(field read_cpu "$line")" "$(field validate "$line")" "$(field validate_cpu "$line")" \
+    "$(field index "$line")" "$(field index_cpu "$line")" "$(field rss_mb "$line")" "$(field hwm_mb "$line")" ;;
   esac
 done <"$OUT/memload.txt"
 echo

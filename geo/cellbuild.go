@@ -11,12 +11,11 @@ import (
 )
 
 // Building a cellIndex. The root grid is classified in chunks of rows, in
-// parallel; each chunk writes its own cells and records, which are then
-// concatenated in row order, so the index does not depend on scheduling.
-// Within a row, the edges near each root cell are gathered through the
-// rings' strip indexes; a cell's rings without edges near it are decided at
-// its centre; a busy cell is split 4×4 and its children are classified from
-// the parent's edges alone, depth first.
+// parallel; each chunk keeps its own child cells and records, so the index
+// does not depend on scheduling. Within a row, the edges near each root cell
+// are gathered through the rings' strip indexes; a cell's rings without edges
+// near it are decided at its centre; a busy cell is split 4×4 and its
+// children are classified from the parent's edges alone, depth first.
 
 // cellChunkRows is the number of root rows a worker classifies at a time.
 const cellChunkRows = 8
@@ -499,14 +498,15 @@ func (b *cellBuilder) process(c *cellContent, r cell, depth, w int) {
 }
 
 // split decides whether cell r, holding c, is worth splitting: several
-// rings of one polygon come near it (holes, which small cells separate), or
+// rings of one polygon come near it (holes, which one or two splits usually
+// separate; rings that touch never separate, hence cellMaxHoleDepth), or
 // many edges do and testing the rings they belong to would cost more than a
 // cell lookup (a ring with a strip index, or many rings).
 func (b *cellBuilder) split(c *cellContent, r cell, depth int) bool {
 	if depth >= cellMaxDepth || min(r.w, r.h)/cellFan < cellMinSize {
 		return false
 	}
-	for k := 1; k < len(c.cross); k++ {
+	for k := 1; k < len(c.cross) && depth < cellMaxHoleDepth; k++ {
 		if c.cross[k-1].poly == c.cross[k].poly {
 			return true
 		}

@@ -77,6 +77,9 @@ const (
 	cellMaxEdges = 16
 	cellMaxRings = 4
 	cellMaxDepth = 5 // ... at most this many times (4⁵ = 1024 times finer)
+	// cellMaxHoleDepth: a cell near several rings of one polygon is split
+	// whatever its edges, down to this depth.
+	cellMaxHoleDepth = 2
 	// cellRootEdges: the root grid has about one cell per this many edges
 	// (and at least one per polygon).
 	cellRootEdges = 8

@@ -283,19 +283,22 @@ func TestCellIndexEmpty(t *testing.T) {
 	}
 }
 
-// TestLocateNoAlloc: Locate allocates nothing when the point has no "others".
+// TestLocateNoAlloc: Locate allocates nothing when the point has no
+// "others", with or without the nearest-grid fallback.
 func TestLocateNoAlloc(t *testing.T) {
 	rng, _ := testRand(t)
 	ix := buildSet(t, []row{
 		{"A", "grid", "", "POLYGON((0 0, 2 0, 2 2, 0 2, 0 0), (0.5 0.5, 0.5 1, 1 1, 1 0.5, 0.5 0.5))"},
 	})
 	pts := benchPoints(rng, orb.Bound{Min: orb.Point{-1, -1}, Max: orb.Point{3, 3}}, 256)
-	i := 0
-	if n := testing.AllocsPerRun(1000, func() {
-		ix.Locate(pts[i%len(pts)], LocateOptions{})
-		i++
-	}); n != 0 {
-		t.Errorf("Locate allocates %v times per call, want 0", n)
+	for _, opts := range []LocateOptions{{}, {NearestM: 10000}} {
+		i := 0
+		if n := testing.AllocsPerRun(1000, func() {
+			ix.Locate(pts[i%len(pts)], opts)
+			i++
+		}); n != 0 {
+			t.Errorf("Locate(%+v) allocates %v times per call, want 0", opts, n)
+		}
 	}
 }
 

@@ -48,6 +48,10 @@ type node struct {
 	label          orb.Point // strictly inside; see LabelPoint
 }
 
+// maxPolygons is the most polygons (parts of grids) an index holds: the
+// cell index names a polygon in 30 bits.
+const maxPolygons = 1<<30 - 1
+
 // NewIndex builds the index of a validated set (see Set.Validate; an
 // unvalidated set may make NewIndex fail or answer wrongly). The set and its
 // geometry are kept by reference and must not be modified afterwards.
@@ -75,6 +79,9 @@ func NewIndex(s *Set) (*Index, error) {
 		ix.counts[rank]++
 		ix.nodes[i] = node{rank: int32(rank), parent: -1}
 		nparts += len(g.Geometry)
+	}
+	if nparts > maxPolygons {
+		return nil, fmt.Errorf("%w: %d polygons, at most %d can be indexed", ErrInvalidGrid, nparts, maxPolygons)
 	}
 	if err := ix.linkHierarchy(); err != nil {
 		return nil, err

@@ -34,7 +34,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -213,28 +212,18 @@ func timeLocate(ix *geo.Index, pts []orb.Point, passes int) (wall, cpu float64) 
 	defer runtime.UnlockOSThread()
 	var walls, cpus []float64
 	for range passes {
-		t, c := time.Now(), threadCPU()
+		t, c := time.Now(), bench.ThreadCPU()
 		for _, p := range pts {
 			if _, err := ix.Locate(p, geo.LocateOptions{}); err != nil {
 				panic(err)
 			}
 		}
 		walls = append(walls, float64(time.Since(t).Nanoseconds())/float64(len(pts)))
-		cpus = append(cpus, float64((threadCPU()-c).Nanoseconds())/float64(len(pts)))
+		cpus = append(cpus, float64((bench.ThreadCPU()-c).Nanoseconds())/float64(len(pts)))
 	}
 	sort.Float64s(walls)
 	sort.Float64s(cpus)
 	return walls[len(walls)/2], cpus[len(cpus)/2]
-}
-
-// threadCPU is the CPU time (user and system) of the calling thread.
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	const rusageThread = 1 // RUSAGE_THREAD, Linux
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func report(rs []result, pg bool) {

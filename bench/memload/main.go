@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -53,6 +54,9 @@ func run(mode string, n int, db string, seed uint64) error {
 		_, hwm := procStatus()
 		kv(name+"_peak_mb", hwm>>10)
 	}
+	var cpu0 time.Duration
+	cpuStart := func() { cpu0 = processCPU() }
+	cpuEnd := func(name string) { kv(name+"_cpu", ms(processCPU()-cpu0)) }
 	var set *geo.Set
 	switch mode {
 	case "build", "save":
@@ -64,6 +68,7 @@ func run(mode string, n int, db string, seed uint64) error {
 			return fmt.Errorf("-db is required")
 		}
 		t := time.Now()
+		cpuStart()
 		st, err := data.OpenSQLite(ctx, db)
 		if err != nil {
 			return err
@@ -73,6 +78,7 @@ func run(mode string, n int, db string, seed uint64) error {
 		}
 		st.Close()
 		kv("read", ms(time.Since(t)))
+		cpuEnd("read")
 		peak("read")
 	default:
 		return fmt.Errorf("unknown mode %q", mode)
@@ -87,11 +93,13 @@ func run(mode string, n int, db string, seed uint64) error {
 	kv("vertices", verts)
 	phase()
 	t := time.Now()
+	cpuStart()
 	warns, err := set.Validate()
 	if err != nil {
 		return err
 	}
 	kv("validate", ms(time.Since(t)))
+	cpuEnd("validate")
 	peak("validate")
 	kv("warnings", len(warns))
 	if mode == "save" {
@@ -121,11 +129,13 @@ func run(mode string, n int, db string, seed uint64) error {
 	}
 	phase()
 	t = time.Now()
+	cpuStart()
 	ix, err := geo.NewIndex(set)
 	if err != nil {
 		return err
 	}
 	kv("index", ms(time.Since(t)))
+	cpuEnd("index")
 	peak("index")
 	// Check the index answers: the centre of a few grids.
 	rng := synth.Rand(seed + 1)
@@ -148,6 +158,16 @@ func run(mode string, n int, db string, seed uint64) error {
 	runtime.KeepAlive(orb.Point{})
 	fmt.Println(strings.Join(out, " "))
 	return nil
+}
+
+// processCPU is the CPU time (user and system) of the whole process, all
+// threads: on a shared machine, steadier than wall time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // procStatus returns VmRSS and VmHWM in KiB.
