@@ -232,8 +232,10 @@ func (s *SQLite) VersionSet(ctx context.Context, id int64) (*geo.Set, error) {
 		if err := rows.Scan(&g.Code, &g.Name, &g.Level, &g.Parent, &attrs, &geom); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(attrs), &g.Attrs); err != nil {
-			return nil, fmt.Errorf("grid %q attributes: %w", g.Code, err)
+		if attrs != "{}" { // most grids of a large set have none: keep Attrs nil
+			if err := json.Unmarshal([]byte(attrs), &g.Attrs); err != nil {
+				return nil, fmt.Errorf("grid %q attributes: %w", g.Code, err)
+			}
 		}
 		gm, err := wkb.Unmarshal(geom)
 		if err != nil {
