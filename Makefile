@@ -40,6 +40,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMask$$' -fuzztime $(FUZZTIME) ./geo/crs/
 	$(GO) test -run '^$$' -fuzz '^FuzzSiting$$' -fuzztime $(FUZZTIME) ./geo/plan/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME) ./api/
+	$(GO) test -run '^$$' -fuzz '^FuzzValidNumber$$' -fuzztime $(FUZZTIME) ./api/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -103,7 +103,7 @@ func (s *batchScanner) num(c byte) ([]byte, float64, error) {
 		s.r.UnreadByte()
 		break
 	}
-	if !json.Valid(s.buf) {
+	if !validNumber(s.buf) {
 		return nil, 0, errSyntax
 	}
 	v, err := strconv.ParseFloat(string(s.buf), 64)
@@ -358,4 +358,45 @@ func scanPoint(sc *batchScanner, c byte, i int) (batchPoint, error) {
 		return pt, badRequest("invalid_point", field(".lat"), "%s.lat is required", field(""))
 	}
 	return pt, nil
+}
+
+// validNumber reports whether b is a JSON number (RFC 8259 §6):
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if i == len(b) || b[i] < '0' || b[i] > '9' {
+			return false
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i == len(b) || b[i] < '0' || b[i] > '9' {
+			return false
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	return i == len(b)
 }

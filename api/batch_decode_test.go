@@ -53,3 +53,17 @@ func FuzzDecodeBatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValidNumber: validNumber agrees with encoding/json on what a number is.
+func FuzzValidNumber(f *testing.F) {
+	for _, s := range []string{"0", "-0", "1.5e3", "01", "1.", ".5", "-", "1e", "1e+5", "2E-3", "113.6584"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var n json.Number
+		want := json.Unmarshal([]byte(s), &n) == nil && strings.TrimSpace(s) == s && s != "" && s[0] != '"'
+		if got := validNumber([]byte(s)); got != want {
+			t.Errorf("validNumber(%q) = %v, encoding/json says %v", s, got, want)
+		}
+	})
+}
