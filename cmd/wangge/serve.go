@@ -38,7 +38,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
 	}
-	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	logOut := newLogWriter(m.Stderr)
+	defer logOut.Close()
+	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}))
 	cats, err := geo.ParseCategories(*categories)
 	if err != nil {
 		return fmt.Errorf("%w: --categories: %v", errUsage, err)
