@@ -47,6 +47,7 @@ func (s *Server) mapRoutes(e *gin.Engine) {
 	e.GET("/tiles/grids.json", allowAnyOrigin, s.handleTileJSON(layerGrids))
 	e.GET("/tiles/sites.json", allowAnyOrigin, s.handleTileJSON(layerSites))
 	e.GET("/tiles/reports.json", allowAnyOrigin, s.handleTileJSON(layerReports))
+	e.GET("/tiles/validation.json", allowAnyOrigin, s.handleTileJSON(layerValidation))
 	e.GET("/tiles/:layer/:z/:x/:y", allowAnyOrigin, s.handleTile)
 	s.ogcRoutes(e)
 }
@@ -61,14 +62,14 @@ func allowAnyOrigin(c *gin.Context) {
 
 // handleTile: GET /tiles/{layer}/{z}/{x}/{y}.mvt?crs= → a Mapbox Vector Tile
 // (gzipped when the client accepts it), 204 when the tile is empty. The
-// layer is grids, sites or reports (404 otherwise); z/x/y outside the
+// layer is grids, sites, reports or validation (404 otherwise); z/x/y outside the
 // pyramid or not integers are a 400. With crs=gcj02 or bd09 the tile is cut
 // in that system's pyramid, for AMap/Tencent or Baidu base maps. gin names
 // the last segment "y": its ".mvt" is taken off here.
 func (s *Server) handleTile(c *gin.Context) {
 	layer := c.Param("layer")
-	if layer != layerGrids && layer != layerSites && layer != layerReports {
-		s.failStatus(c, http.StatusNotFound, "not_found", fmt.Sprintf("no tile layer %q (grids, sites, reports)", layer))
+	if layer != layerGrids && layer != layerSites && layer != layerReports && layer != layerValidation {
+		s.failStatus(c, http.StatusNotFound, "not_found", fmt.Sprintf("no tile layer %q (grids, sites, reports, validation)", layer))
 		return
 	}
 	y, ok := strings.CutSuffix(c.Param("y"), ".mvt")
@@ -95,6 +96,8 @@ func (s *Server) handleTile(c *gin.Context) {
 		e, err = s.sitesTile(c.Request.Context(), key)
 	case layerReports:
 		e, err = s.reportsTile(c.Request.Context(), key)
+	case layerValidation:
+		e, err = s.validationTile(c.Request.Context(), key)
 	}
 	if err != nil {
 		s.fail(c, err)

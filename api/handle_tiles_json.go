@@ -111,6 +111,19 @@ func (s *Server) handleTileJSON(layer string) gin.HandlerFunc {
 			doc.MinZoom = reportsMinZoom
 			doc.VectorLayers = []vectorLayer{{ID: layerReports, MinZoom: reportsMinZoom, MaxZoom: tileJSONMaxZoom,
 				Description: "Reports (feature id: the report id)", Fields: map[string]string{"status": "String", "category": "String"}}}
+		case layerValidation:
+			if ix == nil {
+				s.fail(c, errNotReady)
+				return
+			}
+			v := ix.Set().Version
+			doc.BoundaryVersion = &v
+			doc.Name = "wangge validation"
+			doc.Description = "Topology problems of the boundaries (see GET /v1/validation): overlaps, gaps, parts outside a parent and slivers as polygons (points when too small to see), invalid geometry as points."
+			doc.MinZoom = validationMinZoom
+			doc.VectorLayers = []vectorLayer{{ID: layerValidation, MinZoom: validationMinZoom, MaxZoom: tileJSONMaxZoom,
+				Description: "Problems (feature id: the problem's number from 1)",
+				Fields:      map[string]string{"kind": "String", "level": "String", "grids": "String (codes, comma-separated)", "area_m2": "Number", "detail": "String"}}}
 		default:
 			s.failStatus(c, http.StatusNotFound, "not_found", "no such tile layer")
 			return

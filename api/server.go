@@ -69,10 +69,11 @@ type Server struct {
 	public   []publicRoute
 	engine   *gin.Engine
 	metrics  *metrics
-	reloadMu sync.Mutex   // one PUT /v1/grids at a time
-	loadedAt atomic.Int64 // unix nanoseconds of the last index swap
-	sites    siteState    // the sites in memory (handle_sites_state.go)
-	maps     mapState     // tile sources and cache (handle_tiles_state.go)
+	reloadMu sync.Mutex      // one PUT /v1/grids at a time
+	loadedAt atomic.Int64    // unix nanoseconds of the last index swap
+	sites    siteState       // the sites in memory (handle_sites_state.go)
+	maps     mapState        // tile sources and cache (handle_tiles_state.go)
+	valid    validationState // topology reports (handle_validation.go)
 }
 
 // New builds the server and its routes.
@@ -140,6 +141,7 @@ func (s *Server) routes() *gin.Engine {
 	v1.GET("/grids/:code", s.handleGrid)
 	v1.GET("/levels", s.handleLevels)
 	v1.GET("/version", s.handleVersion)
+	v1.GET("/validation", s.handleValidation)
 	if s.cfg.Grids != nil && (s.cfg.AdminToken != "" || s.cfg.Tokens != nil) {
 		v1.PUT("/grids", s.requireRole(geo.RoleAdmin), s.handlePutGrids)
 	}

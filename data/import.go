@@ -19,12 +19,17 @@ type GridImport struct {
 	Replace bool       // the version holds exactly the new grids; else upsert by code
 	Levels  geo.Levels // vocabulary; nil keeps the layer's (or the default)
 	Note    string
+	// Check, when set, is called with the index of the new version after it
+	// is validated and before it is saved: an error stops the import with
+	// nothing written (wangge import grids --strict checks the topology
+	// here).
+	Check func(ctx context.Context, ix *geo.Index) error
 }
 
 // ImportGrids makes grids (as read, in input order) a new version of the
 // layer: merged into a copy of the current version unless Replace, validated
-// (geo.Set.Validate, which also normalises geometry) and indexed as a check,
-// then saved in one transaction. Nothing is written when any step fails; an
+// (geo.Set.Validate, which also normalises geometry), indexed and passed to
+// imp.Check as a check, then saved in one transaction. Nothing is written when any step fails; an
 // invalid grid is reported as a *geo.GridError whose Index is the grid's
 // position in grids (or ≥ len(grids) for a grid kept from the current
 // version). It returns the saved set and the validation warnings.
@@ -54,8 +59,14 @@ func ImportGrids(ctx context.Context, st *SQLite, grids []geo.Grid, imp GridImpo
 	if err != nil {
 		return nil, warns, err
 	}
-	if _, err := geo.NewIndex(set); err != nil {
+	ix, err := geo.NewIndex(set)
+	if err != nil {
 		return nil, warns, err
+	}
+	if imp.Check != nil {
+		if err := imp.Check(ctx, ix); err != nil {
+			return nil, warns, err
+		}
 	}
 	if _, err := st.SaveSet(ctx, set, imp.Note); err != nil {
 		return nil, warns, err

@@ -15,7 +15,8 @@ import (
 
 // Reports is the report store on a SQLite file: reports, where they are
 // placed, their events, idempotency keys and the audit log. Writes go
-// through one group-commit writer (see writer); reads use the pool. Create
+// through one group-commit writer (see writer), a bulk import through a
+// connection of its own (see ReportImport); reads use the pool. Create
 // it with NewReports and close it before the SQLite store. It is safe for
 // concurrent use.
 type Reports struct {

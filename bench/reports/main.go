@@ -5,22 +5,30 @@
 //	go run ./bench/reports -mode page -url ... -token $T -grid 410103009001006 -c 1 -d 10s
 //	go run ./bench/reports -mode csv -n 1000000 > reports.csv   # for wangge reports import
 //	go run ./bench/reports -mode csv -n 1000000 -shuffle > shuffled.csv
+//	go run ./bench/reports -mode import -n 1000000 -bin /tmp/wangge -runs 5
 //
 // post sends POST /v1/reports with seeded random points over the demo
 // district (二七区) from c concurrent clients, each with its own
 // Idempotency-Key, and counts the 201s; page reads GET /v1/reports pages.
-// Both print the rate and the latency percentiles.
+// Both print the rate and the latency percentiles. import writes the CSV and
+// a store holding the demo district (as `wangge serve --demo` would) into a
+// temporary directory, then runs `BIN reports import` on a fresh copy of
+// the store runs times, printing each run's wall time (from the start to the
+// exit of the command), rate and CPU time, and the best and median.
 package main
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -53,10 +61,23 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	shuffle := flag.Bool("shuffle", false, "csv: rows in random time order (default: oldest first, as exports come)")
 	hot := flag.Int("hot", 0, "csv: put every n/hot-th row at 113.59,34.69, so that one grid holds hot reports")
+	bin := flag.String("bin", "wangge", "import: the wangge binary")
+	runs := flag.Int("runs", 3, "import: how many times to import")
 	flag.Parse()
 	switch *mode {
 	case "csv":
-		if err := writeCSV(*n, *seed, *shuffle, *hot); err != nil {
+		w := bufio.NewWriterSize(os.Stdout, 1<<20)
+		err := writeCSV(w, *n, *seed, *shuffle, *hot)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	case "import":
+		if err := benchImport(*bin, *n, *seed, *shuffle, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -139,7 +160,7 @@ func main() {
 // import`: a year of them at points inside the demo district, four in five
 // closed within ten days, oldest first unless shuffled; with hot > 0, hot of
 // them in the grid at 113.59,34.69.
-func writeCSV(n int, seed uint64, shuffle bool, hot int) error {
+func writeCSV(w io.Writer, n int, seed uint64, shuffle bool, hot int) error {
 	grids, err := data.ReadGrids(bytes.NewReader(demo.Grids()), data.GridFields{}, 0)
 	if err != nil {
 		return err
@@ -161,9 +182,7 @@ func writeCSV(n int, seed uint64, shuffle bool, hot int) error {
 	if shuffle {
 		rng.Shuffle(n, func(i, j int) { created[i], created[j] = created[j], created[i] })
 	}
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	defer w.Flush()
-	w.WriteString("lon,lat,category,title,description,source,reporter_name,reporter_phone,created_at,status,resolved_at\n")
+	io.WriteString(w, "lon,lat,category,title,description,source,reporter_name,reporter_phone,created_at,status,resolved_at\n")
 	for i := range n {
 		p := orb.Point{113.59, 34.69}
 		for hot == 0 || i%max(n/hot, 1) != 0 {
@@ -181,4 +200,79 @@ func writeCSV(n int, seed uint64, shuffle bool, hot int) error {
 			p[0], p[1], categories[rng.IntN(len(categories))], i, i%10000, created[i].Format(time.RFC3339), status, resolved)
 	}
 	return nil
+}
+
+// benchImport times `bin reports import` of n generated rows into a store
+// holding the demo district, runs times, each on a fresh copy of the store.
+func benchImport(bin string, n int, seed uint64, shuffle bool, runs int) error {
+	dir, err := os.MkdirTemp("", "wangge-import-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	csvPath, base := filepath.Join(dir, "reports.csv"), filepath.Join(dir, "base.db")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	err = writeCSV(w, n, seed, shuffle, 0)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := data.OpenSQLite(ctx, base)
+	if err != nil {
+		return err
+	}
+	_, err = data.SeedDemo(ctx, st)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	var walls []time.Duration
+	for k := range runs {
+		db := filepath.Join(dir, fmt.Sprintf("run%d.db", k))
+		if err := copyFile(base, db); err != nil {
+			return err
+		}
+		cmd := exec.Command(bin, "reports", "import", csvPath, "--db", db)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		start := time.Now()
+		err := cmd.Run()
+		wall := time.Since(start)
+		if err != nil {
+			return fmt.Errorf("%s: %v\n%s", cmd, err, stderr.Bytes())
+		}
+		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		walls = append(walls, wall)
+		load, _ := os.ReadFile("/proc/loadavg")
+		fmt.Printf("run %d: %d rows in %.2fs: %.0f rows/s; CPU %.1fs (user %.1fs, sys %.1fs); load average %s\n", k+1, n,
+			wall.Seconds(), float64(n)/wall.Seconds(), cpu.Seconds(), cmd.ProcessState.UserTime().Seconds(),
+			cmd.ProcessState.SystemTime().Seconds(), strings.Join(strings.Fields(string(load))[:3], " "))
+		os.Remove(db)
+	}
+	slices.Sort(walls)
+	best, median := walls[0], walls[len(walls)/2]
+	fmt.Printf("import of %d rows (%s): best %.2fs (%.0f rows/s), median %.2fs (%.0f rows/s)\n", n,
+		map[bool]string{false: "oldest first", true: "shuffled"}[shuffle], best.Seconds(), float64(n)/best.Seconds(),
+		median.Seconds(), float64(n)/median.Seconds())
+	return nil
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o644)
 }

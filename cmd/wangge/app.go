@@ -33,6 +33,7 @@ func (m *Main) commands() []command {
 		{"locate", "find the owning grid of each CSV row id,lon,lat (stdin → stdout)", (*Main).locate},
 		{"convert", "convert CSV id,lon,lat between wgs84, gcj02 and bd09 (stdin → stdout)", (*Main).convert},
 		{"versions", "list the boundary versions of a layer", (*Main).versions},
+		{"validate", "check the boundaries: overlaps, gaps, parts outside parents, invalid geometry, hierarchy", (*Main).validate},
 		{"sites", "list sites with their owning grid (CSV or GeoJSON)", (*Main).sites},
 		{"coverage", "who is within reach of a service, per grid; which grids have none", (*Main).coverage},
 		{"site", "where to add service sites: max coverage for k, or the fewest for a target", (*Main).siting},

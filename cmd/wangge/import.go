@@ -1,9 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +16,7 @@ import (
 	"github.com/wangge/wangge/data"
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/geo/topology"
 )
 
 // importGrids: wangge import grids FILE... [flags]
@@ -29,12 +34,17 @@ func (m *Main) importGrids(ctx context.Context, args []string) error {
 	fs.StringVar(&f.DefaultLevel, "level", "", "level `name` for features that have none")
 	levelsFlag := fs.String("levels", "", "comma-separated level vocabulary, coarsest first (default: the layer's, else district,street,community,grid,microgrid)")
 	note := fs.String("note", "", "a note kept with the new version")
+	strict := fs.Bool("strict", false, "refuse the set when siblings overlap, leave gaps in their parent or stick out of it by more than --min-area-m2")
+	minArea := fs.Float64("min-area-m2", topology.DefaultMinAreaM2, "area threshold in m² of the topology check")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
 		return fmt.Errorf("%w: no input files (wangge import grids FILE... [flags])", errUsage)
+	}
+	if math.IsNaN(*minArea) || math.IsInf(*minArea, 0) || *minArea < 0 {
+		return fmt.Errorf("%w: --min-area-m2 must be a number ≥ 0", errUsage)
 	}
 	system, err := crs.Parse(*crsName)
 	if err != nil {
@@ -68,6 +78,18 @@ func (m *Main) importGrids(ctx context.Context, args []string) error {
 	if *levelsFlag != "" {
 		imp.Levels = strings.Split(*levelsFlag, ",")
 	}
+	var topo *topology.Report
+	imp.Check = func(ctx context.Context, ix *geo.Index) error {
+		rep, err := topology.Validate(ctx, ix, topology.Options{MinAreaM2: *minArea})
+		if err != nil {
+			return err
+		}
+		topo = rep
+		if *strict && len(coverageProblems(rep)) > 0 {
+			return &strictError{rep: rep}
+		}
+		return nil
+	}
 	readT := time.Since(start)
 	set, warns, err := data.ImportGrids(ctx, store, grids, imp)
 	for _, w := range warns {
@@ -78,7 +100,14 @@ func (m *Main) importGrids(ctx context.Context, args []string) error {
 		if errors.As(err, &ge) {
 			return fmt.Errorf("%s: %s (nothing imported)", featureLabel(ge.Index, ge.Code, files, firsts, len(grids)), ge.Reason)
 		}
+		var se *strictError
+		if errors.As(err, &se) {
+			return err
+		}
 		return fmt.Errorf("%w (nothing imported)", err)
+	}
+	if topo != nil {
+		reportCoverage(m.Stderr, topo)
 	}
 	fmt.Fprintf(m.Stderr, "%d features read (%.1fs), validated and saved with %d warnings (%.1fs)\n",
 		len(grids), readT.Seconds(), len(warns), (time.Since(start) - readT).Seconds())
@@ -112,4 +141,76 @@ func relabel(err error, files []string, firsts []int) error {
 		return &local
 	}
 	return err
+}
+
+// strictError is an import refused by --strict: it lists the blocking
+// problems, largest first.
+type strictError struct{ rep *topology.Report }
+
+func (e *strictError) Error() string {
+	ps := coverageProblems(e.rep)
+	var b strings.Builder
+	fmt.Fprintf(&b, "--strict: the set has %s of at least %g m² (nothing imported):", countCoverage(ps), e.rep.MinAreaM2)
+	writeLargest(&b, ps, maxListed)
+	return b.String()
+}
+
+// How many problems an import lists: all of them up to maxListed when
+// --strict refuses the set, the maxReported largest when it goes on.
+const (
+	maxListed   = 20
+	maxReported = 5
+)
+
+// coverageProblems returns the problems --strict refuses: overlaps, gaps
+// and parts outside a parent, largest first within each kind.
+func coverageProblems(rep *topology.Report) []topology.Problem {
+	var ps []topology.Problem
+	for _, p := range rep.Problems {
+		switch p.Kind {
+		case topology.KindOverlap, topology.KindGap, topology.KindOutsideParent:
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// countCoverage says how many problems of each kind ps holds.
+func countCoverage(ps []topology.Problem) string {
+	n := map[topology.Kind]int{}
+	for _, p := range ps {
+		n[p.Kind]++
+	}
+	var parts []string
+	for _, k := range []topology.Kind{topology.KindOverlap, topology.KindGap, topology.KindOutsideParent} {
+		if n[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d × %s", n[k], k))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writeLargest lists the largest problems of ps, at most max, one a line.
+func writeLargest(w io.Writer, ps []topology.Problem, max int) {
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b topology.Problem) int { return cmp.Compare(b.AreaM2, a.AreaM2) })
+	for i, p := range ps {
+		if i == max {
+			fmt.Fprintf(w, "\n  ... and %d more (wangge validate lists them all)", len(ps)-max)
+			break
+		}
+		fmt.Fprintf(w, "\n  %s %s: %s", p.Kind, strings.Join(p.Grids, ","), p.Detail)
+	}
+}
+
+// reportCoverage tells on w how the imported set covers the ground: a count
+// and the largest few problems, when there are any.
+func reportCoverage(w io.Writer, rep *topology.Report) {
+	ps := coverageProblems(rep)
+	if len(ps) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "topology: %s of at least %g m² (imported anyway; --strict refuses them); the largest:", countCoverage(ps), rep.MinAreaM2)
+	writeLargest(w, ps, maxReported)
+	fmt.Fprintln(w)
 }

@@ -16,7 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
@@ -94,22 +96,23 @@ func (m *Main) reportsImport(ctx context.Context, args []string) error {
 	// The import allocates little that lives long; collecting less often
 	// saves a tenth of its time.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	conv := &rowConverter{cols: cols, sys: system, cats: cats, ix: ix}
+	conv := newRowConverter(cols, system, cats, ix)
 	start := time.Now()
 	expected, err := countLines(files[0])
 	if err != nil {
 		return err
 	}
-	imp, err := reports.BeginImport(ctx, data.ImportOptions{Expected: expected - 1, By: "import", Note: "imported from " + filepath.Base(files[0])})
+	prog := &importProgress{w: m.Stderr, start: start, last: start}
+	imp, err := reports.BeginImport(ctx, data.ImportOptions{Expected: expected - 1, By: "import",
+		Note: "imported from " + filepath.Base(files[0]), Step: prog.step})
 	if err != nil {
 		return err
 	}
-	prog := &importProgress{w: m.Stderr, start: start, last: start}
-	stats, err := importRows(in, conv, func(rs []*geo.Report) error {
-		if err := imp.Add(rs); err != nil {
+	stats, err := importRows(in, conv, imp.Prepare, func(b *data.ImportBatch) error {
+		if err := imp.AddBatch(b); err != nil {
 			return err
 		}
-		prog.add(len(rs))
+		prog.add(b.Len())
 		return nil
 	})
 	if err != nil {
@@ -188,19 +191,57 @@ func importHeader(in *csv.Reader) ([]int, error) {
 	return cols, nil
 }
 
-// rowConverter turns CSV rows into reports placed in ix.
+// rowConverter turns CSV rows into reports placed in ix. It is safe for
+// concurrent use.
 type rowConverter struct {
 	cols []int
 	sys  crs.System
 	cats geo.Categories
 	ix   *geo.Index // nil: every report unassigned
+	// places holds the placement of each grid of ix, made on first use
+	// and shared by the reports of that grid (as data.ReportImport
+	// expects: it encodes each shared placement once).
+	places []atomic.Pointer[geo.Placement]
+}
+
+func newRowConverter(cols []int, sys crs.System, cats geo.Categories, ix *geo.Index) *rowConverter {
+	rc := &rowConverter{cols: cols, sys: sys, cats: cats, ix: ix}
+	if ix != nil {
+		rc.places = make([]atomic.Pointer[geo.Placement], ix.Len())
+	}
+	return rc
+}
+
+// place is ix.Place(p), with the placement of each grid made once.
+func (rc *rowConverter) place(p orb.Point) (geo.Placement, error) {
+	if rc.ix == nil {
+		return geo.Placement{}, nil
+	}
+	res, err := rc.ix.Locate(p, geo.LocateOptions{})
+	if err != nil {
+		return geo.Placement{}, err
+	}
+	if res.Owner < 0 {
+		return geo.Placement{Version: rc.ix.Set().Version}, nil
+	}
+	if pl := rc.places[res.Owner].Load(); pl != nil {
+		return *pl, nil
+	}
+	pl, err := rc.ix.PlaceIn(rc.ix.Grid(res.Owner).Code)
+	if err != nil {
+		return geo.Placement{}, err
+	}
+	// Two goroutines may make the same placement: the first stored wins,
+	// so that every report of the grid shares it.
+	rc.places[res.Owner].CompareAndSwap(nil, &pl)
+	return *rc.places[res.Owner].Load(), nil
 }
 
 // convert makes the report of one row.
 func (rc *rowConverter) convert(rec []string) (*geo.Report, error) {
 	get := func(k int) string {
 		if c := rc.cols[k]; c >= 0 && c < len(rec) {
-			return strings.TrimSpace(rec[c])
+			return trimSpace(rec[c])
 		}
 		return ""
 	}
@@ -239,14 +280,17 @@ func (rc *rowConverter) convert(rec []string) (*geo.Report, error) {
 	} else if !geo.ValidSource(r.Source) {
 		return nil, fmt.Errorf("source %q: want 1-32 of a-z, 0-9, _ and -", r.Source)
 	}
-	times := []*time.Time{&r.CreatedAt, &r.OccurredAt, &r.ResolvedAt, &r.DueAt}
-	for i, k := range []int{4, 9, 11, 12} {
-		if s := get(k); s != "" {
+	times := [...]struct {
+		col int
+		t   *time.Time
+	}{{4, &r.CreatedAt}, {9, &r.OccurredAt}, {11, &r.ResolvedAt}, {12, &r.DueAt}}
+	for _, c := range times {
+		if s := get(c.col); s != "" {
 			t, err := parseImportTime(s)
 			if err != nil {
-				return nil, fmt.Errorf("%s %q: %v", importColumns[k], s, err)
+				return nil, fmt.Errorf("%s %q: %v", importColumns[c.col], s, err)
 			}
-			*times[i] = t
+			*c.t = t
 		}
 	}
 	if r.CreatedAt.IsZero() {
@@ -256,11 +300,9 @@ func (rc *rowConverter) convert(rec []string) (*geo.Report, error) {
 		r.DueAt = r.CreatedAt.Add(cat.Deadline)
 	}
 	r.Point = crs.Convert(orb.Point{lon, lat}, rc.sys, crs.WGS84)
-	pl := geo.Placement{}
-	if rc.ix != nil {
-		if pl, err = rc.ix.Place(r.Point); err != nil {
-			return nil, err
-		}
+	pl, err := rc.place(r.Point)
+	if err != nil {
+		return nil, err
 	}
 	r.Grid, r.Path, r.Assignee, r.BoundaryVersion = pl.Grid, pl.Path, pl.Assignee, pl.Version
 	if err := rc.status(r, get(10)); err != nil {
@@ -305,6 +347,21 @@ func (rc *rowConverter) status(r *geo.Report, given string) error {
 	return nil
 }
 
+// trimSpace is strings.TrimSpace without its slow path for a field that
+// starts or ends with a non-ASCII character (Chinese text) and has no space
+// to trim.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !unicode.IsSpace(first) && !unicode.IsSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
 // parseImportTime reads RFC 3339, or "YYYY-MM-DD hh:mm:ss" and "YYYY-MM-DD"
 // in China Standard Time (UTC+8).
 func parseImportTime(s string) (time.Time, error) {
@@ -327,6 +384,7 @@ type importChunk struct {
 	lines []int
 	recs  [][]string
 	out   []*geo.Report
+	batch *data.ImportBatch // out, prepared for the store
 	bad   []string
 	done  chan struct{}
 }
@@ -336,11 +394,11 @@ type importStats struct {
 	bad        []string
 }
 
-// importRows reads the rows of in, converts them on every core and hands
-// the reports to add in input order. It stops at the first failure of add,
-// or after maxImportErrors bad rows (or at the end when there are fewer),
-// returning the bad rows' messages.
-func importRows(in *csv.Reader, rc *rowConverter, add func([]*geo.Report) error) (importStats, error) {
+// importRows reads the rows of in, converts them and prepares them for the
+// store (prep) on every core, and hands the batches to add in input order.
+// It stops at the first failure of add, or after maxImportErrors bad rows
+// (or at the end when there are fewer), returning the bad rows' messages.
+func importRows(in *csv.Reader, rc *rowConverter, prep func([]*geo.Report) *data.ImportBatch, add func(*data.ImportBatch) error) (importStats, error) {
 	var st importStats
 	workers := runtime.GOMAXPROCS(0)
 	todo := make(chan *importChunk, workers*2)
@@ -359,6 +417,9 @@ func importRows(in *csv.Reader, rc *rowConverter, add func([]*geo.Report) error)
 						continue
 					}
 					c.out = append(c.out, r)
+				}
+				if len(c.bad) == 0 {
+					c.batch = prep(c.out)
 				}
 				close(c.done)
 			}
@@ -430,7 +491,7 @@ func importRows(in *csv.Reader, rc *rowConverter, add func([]*geo.Report) error)
 				st.unassigned++
 			}
 		}
-		if err = add(c.out); err != nil {
+		if err = add(c.batch); err != nil {
 			close(stop)
 		}
 	}
@@ -458,4 +519,10 @@ func (p *importProgress) add(n int) {
 		el := now.Sub(p.start).Seconds()
 		fmt.Fprintf(p.w, "imported %d rows (%.0fs, %.0f rows/s)\n", p.n, el, float64(p.n)/el)
 	}
+}
+
+// step prints the step of the commit the import is at once every row is
+// written: building an index, committing.
+func (p *importProgress) step(s string) {
+	fmt.Fprintf(p.w, "%d rows written (%.1fs), now: %s\n", p.n, time.Since(p.start).Seconds(), s)
 }
