@@ -62,7 +62,8 @@
 // Intersection, Difference and Union work from the winding numbers of the
 // rings' edges (see overlay.go): edges two neighbours share cancel, so the
 // cost is that of the edges that do not, and everything but the rounding of
-// crossing points is exact. Gaps come from the same counting over the free
+// crossing points is exact (FuzzRepair checks the repair and the overlay on
+// small integer rings full of touches, spikes and collinear edges). Gaps come from the same counting over the free
 // boundary of a group (gaps.go). A pair of grids is overlaid only when an
 // exact test (pair.go) finds that their interiors may meet.
 //

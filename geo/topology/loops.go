@@ -20,20 +20,17 @@ func comparePoints(p, q orb.Point) int {
 
 // simpleLoops turns a balanced set of directed edges (as many leaving as
 // entering each point, as the edges of closed rings are) that meet only at
-// their ends (noded) into closed loops that neither pass through a point
-// twice nor cross each other, each edge keeping its direction:
+// their ends (noded), with no edge given twice or with its reverse (as
+// boundary returns them), into closed loops that neither pass through a
+// point twice nor cross each other, each edge keeping its direction:
 //
-//   - an edge and its reverse cancel (a ring running back along itself, or
-//     two rings sharing an edge in opposite directions);
 //   - at each point the entering edges are paired with the leaving ones
 //     without crossing (in angular order, as brackets are matched);
 //   - the resulting closed walks are cut where they pass through a point
 //     again.
 //
-// Loops of fewer than three distinct points are dropped. edges is
-// reordered.
+// Loops of fewer than three distinct points are dropped.
 func simpleLoops(edges []dedge) [][]orb.Point {
-	edges = cancelOpposite(edges)
 	if len(edges) == 0 {
 		return nil
 	}

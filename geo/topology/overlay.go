@@ -17,7 +17,9 @@ import (
 //
 //  1. an edge and its reverse cancel (the boundary two neighbours share);
 //  2. the rest is noded with exact predicates: cut wherever another edge
-//     touches or crosses it (crossing points are rounded to float64);
+//     touches or crosses it (crossing points are rounded to float64, and
+//     those within 1e-12° of one another merged; cutting is repeated until
+//     nothing crosses, since a cut bends an edge by an ulp);
 //  3. the count on each side of each noded edge decides whether it bounds
 //     the result (boundary.go), and those edges, directed with the result
 //     on their left, are cut into simple loops that do not cross
