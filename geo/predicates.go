@@ -129,3 +129,7 @@ func onSegment(p, a, b orb.Point) bool {
 	}
 	return orient(a, b, p) == 0
 }
+
+// Orient is orient for other packages (geo/topology): the exact sign of
+// (b−a)×(c−a), +1 left, −1 right, 0 collinear.
+func Orient(a, b, c orb.Point) int { return orient(a, b, c) }

@@ -4,48 +4,21 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/wangge/wangge/geo"
+
 	"github.com/paulmach/orb"
 )
 
-// The exact orientation predicate, as in package geo (which keeps its copy
-// unexported): a floating-point filter with Shewchuk's error bound decides
-// almost every call, exact arithmetic the rest.
+// Helpers for exact predicates; the orientation test itself is geo.Orient.
 
 const (
 	epsilon     = 1.0 / (1 << 53)
-	ccwErrBound = (3.0 + 16.0*epsilon) * epsilon
 	tinyProduct = 0x1p-960
 )
 
 // orient returns the sign of (b−a)×(c−a): +1 when c lies to the left of the
-// directed line a→b, −1 to the right, 0 when the three points are exactly
-// collinear. Exact for any finite inputs.
-func orient(a, b, c orb.Point) int {
-	l := (b[0] - a[0]) * (c[1] - a[1])
-	r := (b[1] - a[1]) * (c[0] - a[0])
-	if (math.Abs(l) < tinyProduct && b[0] != a[0] && c[1] != a[1]) ||
-		(math.Abs(r) < tinyProduct && b[1] != a[1] && c[0] != a[0]) {
-		return orientRat(a, b, c)
-	}
-	det := l - r
-	sum := l + r
-	if l > 0 {
-		if r <= 0 {
-			return sign(det)
-		}
-	} else if l < 0 {
-		if r >= 0 {
-			return sign(det)
-		}
-		sum = -l - r
-	} else {
-		return -sign(r)
-	}
-	if bound := ccwErrBound * sum; det >= bound || -det >= bound {
-		return sign(det)
-	}
-	return orientExact(a, b, c)
-}
+// directed line a→b, −1 to the right, 0 when exactly collinear (geo.Orient).
+func orient(a, b, c orb.Point) int { return geo.Orient(a, b, c) }
 
 func sign(v float64) int {
 	switch {
@@ -55,23 +28,6 @@ func sign(v float64) int {
 		return -1
 	}
 	return 0
-}
-
-func orientExact(a, b, c orb.Point) int {
-	dx1, e1 := twoDiff(b[0], a[0])
-	dy1, e2 := twoDiff(c[1], a[1])
-	dy2, e3 := twoDiff(b[1], a[1])
-	dx2, e4 := twoDiff(c[0], a[0])
-	if e1 == 0 && e2 == 0 && e3 == 0 && e4 == 0 {
-		l, r := dx1*dy1, dy2*dx2
-		if exactErr(dx1, dy1, l) && exactErr(dy2, dx2, r) {
-			if l != r {
-				return sign(l - r)
-			}
-			return sign(math.FMA(dx1, dy1, -l) - math.FMA(dy2, dx2, -r))
-		}
-	}
-	return orientRat(a, b, c)
 }
 
 func twoDiff(x, y float64) (d, err float64) {
