@@ -116,6 +116,10 @@ const STATUS_GROUPS = {
   done: { color: '#16a34a', statuses: ['resolved', 'verified', 'closed'] },
   rejected: { color: '#9ca3af', statuses: ['rejected'] },
 };
+// The topology problems of GET /v1/validation (tiles/validation), by kind.
+const PROBLEM_COLORS = {
+  overlap: '#dc2626', gap: '#2563eb', outside_parent: '#9333ea', sliver: '#ea580c', invalid: '#111827',
+};
 const OPEN_STATUSES = [...STATUS_GROUPS.pending.statuses, ...STATUS_GROUPS.working.statuses];
 const DEFAULT_KINDS = ['station', 'school', 'kindergarten', 'clinic'];
 const TEXT_FONT = ['PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'sans-serif'];
@@ -128,6 +132,7 @@ const state = {
   kinds: [],
   shownKinds: new Set(),
   shownStatus: new Set(Object.keys(STATUS_GROUPS)),
+  shownProblems: new Set(), // topology problem kinds drawn (none until asked for)
   selected: null, // the selected grid's Feature
   geocode: false, // whether the server has /v1/geocode
   markers: [],
@@ -155,6 +160,10 @@ function buildStyle(tj) {
     // No reports store on the server (503): an empty layer, so nothing fails.
     reports: tj.reports
       ? { type: 'vector', tiles: [tileURL('reports')], minzoom: tj.reports.minzoom, maxzoom: tj.reports.maxzoom, bounds: tj.reports.bounds }
+      : { type: 'geojson', data: emptyFC() },
+    // Validation tiles come from the served boundaries' topology check.
+    validation: tj.validation
+      ? { type: 'vector', tiles: [tileURL('validation')], minzoom: tj.validation.minzoom, maxzoom: tj.validation.maxzoom, bounds: tj.validation.bounds }
       : { type: 'geojson', data: emptyFC() },
     labels: { type: 'geojson', data: emptyFC() },
     selected: { type: 'geojson', data: emptyFC() },
@@ -185,6 +194,12 @@ function buildStyle(tj) {
     { id: 'siting-line', type: 'line', source: 'siting', paint: { 'line-color': '#7c3aed', 'line-width': 1.5, 'line-dasharray': [3, 2] } },
     { id: 'selected-fill', type: 'fill', source: 'selected', paint: { 'fill-color': '#c2410c', 'fill-opacity': 0.15 } },
     { id: 'selected-line', type: 'line', source: 'selected', paint: { 'line-color': '#c2410c', 'line-width': 3 } },
+    ...['problem-fill', 'problem-line', 'problem-point'].map((id) => ({
+      id, source: 'validation', ...(tj.validation && { 'source-layer': 'validation' }), filter: NO_MATCH,
+      ...(id === 'problem-fill' ? { type: 'fill', paint: { 'fill-color': problemColorExpr(), 'fill-opacity': 0.45 } }
+        : id === 'problem-line' ? { type: 'line', paint: { 'line-color': problemColorExpr(), 'line-width': 2 } }
+          : { type: 'circle', paint: { 'circle-color': problemColorExpr(), 'circle-radius': 6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 } }),
+    })),
     { id: 'sites', type: 'circle', source: 'sites', 'source-layer': 'sites', filter: NO_MATCH,
       paint: {
         'circle-color': kindColorExpr(tj.sites.kinds || []),
@@ -223,6 +238,13 @@ function kindColorExpr(kinds) {
   for (const k of kinds) e.push(k, kindColor(k, kinds));
   e.push('#7f7f7f');
   return kinds.length ? e : '#7f7f7f';
+}
+
+function problemColorExpr() {
+  const e = ['match', ['get', 'kind']];
+  for (const [k, c] of Object.entries(PROBLEM_COLORS)) e.push(k, c);
+  e.push('#6b7280');
+  return e;
 }
 
 function statusColorExpr() {
@@ -439,15 +461,46 @@ function filterReports() {
   map.setFilter('reports', st.length ? ['in', ['get', 'status'], ['literal', st]] : NO_MATCH);
 }
 
+// setupProblems: one check box per kind of topology problem (overlaps,
+// gaps, parts outside the parent, slivers, invalid geometry); the problems
+// are drawn from the validation tiles, polygons filled and outlined, points
+// (invalid geometry, problems too small for the zoom) as dots.
+function setupProblems() {
+  const box = $('problems');
+  box.replaceChildren();
+  updateProblemsHint();
+  if (!validationTJ) return;
+  for (const [k, color] of Object.entries(PROBLEM_COLORS)) {
+    legendItem(box, k, color, state.shownProblems.has(k), (on) => {
+      on ? state.shownProblems.add(k) : state.shownProblems.delete(k);
+      filterProblems();
+    }, k);
+  }
+  filterProblems();
+}
+
+function updateProblemsHint() {
+  $('problemsHint').textContent = validationTJ ? t('problemsZoom', { z: validationTJ.minzoom }) : t('noValidation');
+}
+
+function filterProblems() {
+  const kinds = ['in', ['get', 'kind'], ['literal', [...state.shownProblems]]];
+  const on = state.shownProblems.size > 0;
+  const polygon = ['==', ['geometry-type'], 'Polygon'];
+  map.setFilter('problem-fill', on ? ['all', kinds, polygon] : NO_MATCH);
+  map.setFilter('problem-line', on ? ['all', kinds, polygon] : NO_MATCH);
+  map.setFilter('problem-point', on ? ['all', kinds, ['==', ['geometry-type'], 'Point']] : NO_MATCH);
+}
+
 // ---------------------------------------------------------------- selection
 
 function setupClicks() {
-  for (const layer of ['grid-fill', 'sites', 'reports', 'uncovered']) {
+  for (const layer of ['grid-fill', 'sites', 'reports', 'uncovered', 'problem-fill', 'problem-point']) {
     map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
   }
   map.on('click', (e) => {
-    const hit = map.queryRenderedFeatures(e.point, { layers: ['uncovered', 'sites', 'reports'] })[0];
+    const hit = map.queryRenderedFeatures(e.point, { layers: ['uncovered', 'sites', 'reports', 'problem-point', 'problem-fill'] })[0];
     if (hit) {
       popup(e.lngLat, hit);
       return;
@@ -463,6 +516,7 @@ function popup(lngLat, f) {
   let html;
   if (f.layer.id === 'sites') html = `<b>${esc(p.name || p.id)}</b><br>${esc(t(p.kind))} · ${esc(p.id)}`;
   else if (f.layer.id === 'reports') html = `<b>#${esc(f.id)}</b> ${esc(p.status)}<br>${esc(p.category)}`;
+  else if (f.layer.id.startsWith('problem-')) html = `<b>${esc(t(p.kind))}</b><br>${esc(p.detail)}`;
   else html = `<b>${esc(p.name || p.id)}</b><br>${esc(t('uncovered'))} · ${fmt(p.weight)} · ${fmt(p.nearest_service_m)} m`;
   new maplibregl.Popup({ closeButton: false, maxWidth: '240px' }).setLngLat(lngLat).setHTML(html).addTo(map);
 }
@@ -819,6 +873,7 @@ function setupSettings() {
     applyI18n();
     setupCoverageLabels();
     updateLevelHint();
+    updateProblemsHint();
     renderCoverage();
     renderSiting();
     if (lastSay) say(lastSay.key, lastSay.vars, lastSay.error);
@@ -840,16 +895,17 @@ function setupCoverageLabels() {
 
 applyI18n();
 if (matchMedia('(max-width: 760px)').matches) document.body.classList.add('nopanel'); // the map first on a phone
-const [gridsTJ, sitesTJ, reportsTJ, openapi] = await Promise.all([
+const [gridsTJ, sitesTJ, reportsTJ, validationTJ, openapi] = await Promise.all([
   api(withCRS('tiles/grids.json')),
   api(withCRS('tiles/sites.json')),
   api(withCRS('tiles/reports.json')).catch(() => null),
+  api(withCRS('tiles/validation.json')).catch(() => null),
   api('openapi.json').catch(() => ({ paths: {} })),
 ]);
 state.geocode = Boolean(openapi?.paths?.['/v1/geocode']);
 state.levels = (gridsTJ.levels || []).filter((l) => l.count > 0);
 state.kinds = sitesTJ.kinds || [];
-const tj = { grids: gridsTJ, sites: sitesTJ, reports: reportsTJ };
+const tj = { grids: gridsTJ, sites: sitesTJ, reports: reportsTJ, validation: validationTJ };
 
 const map = new maplibregl.Map({
   container: 'map',
@@ -887,6 +943,7 @@ api(withCRS(`v1/grids?level=${encodeURIComponent(state.levels[0]?.level || '')}&
 setupLevels();
 setupKinds();
 setupStatuses();
+setupProblems();
 setupCoverage();
 setupSiting();
 setupSearch();

@@ -23,6 +23,8 @@ export const L = {
     covered: '覆盖率', uncovered: '未覆盖', gridsNoService: '无服务网格', people: '需求',
     before: '之前', after: '之后', gain: '新增覆盖', chosenNone: '没有能增加覆盖的位置', loading: '加载中…',
     km2: '平方公里', error: '出错了：{msg}', basemapNone: '无底图',
+    validation: '拓扑检查', overlap: '重叠', gap: '缝隙', outside_parent: '超出上级', sliver: '碎片', invalid: '无效几何',
+    problemsZoom: '从 {z} 级起显示；点击问题查看详情', noValidation: '拓扑检查不可用',
   },
   en: {
     title: 'Grid map', searchPlaceholder: 'lon,lat or an address', find: 'Find', settings: 'Settings', level: 'Level',
@@ -48,5 +50,8 @@ export const L = {
     covered: 'Covered', uncovered: 'Uncovered', gridsNoService: 'Grids without service', people: 'Demand',
     before: 'before', after: 'after', gain: 'gain', chosenNone: 'No place adds coverage', loading: 'Loading…',
     km2: 'km²', error: 'Error: {msg}', basemapNone: 'no base map',
+    validation: 'Topology check', overlap: 'Overlap', gap: 'Gap', outside_parent: 'Outside parent', sliver: 'Sliver',
+    invalid: 'Invalid geometry', problemsZoom: 'Drawn from zoom {z}; click a problem for details',
+    noValidation: 'The topology check is not available',
   },
 };

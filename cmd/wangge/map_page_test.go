@@ -102,6 +102,10 @@ type mapCase struct {
 		CRS  string `json:"crs"`
 		gridCase
 	} `json:"search"`
+	Problem struct {
+		Kind string     `json:"kind"`
+		BBox [4]float64 `json:"bbox"` // minLon, minLat, maxLon, maxLat
+	} `json:"problem"`
 	Basemap struct {
 		URL   string `json:"url"`
 		CRS   string `json:"crs"`
@@ -192,6 +196,10 @@ func TestMapPage(t *testing.T) {
 	bd := crs.Convert(orb.Point{c.Search.Lon, c.Search.Lat}, crs.WGS84, crs.BD09)
 	c.Search.CRS = string(crs.BD09)
 	c.Search.Text = strconv.FormatFloat(bd[0], 'f', -1, 64) + "," + strconv.FormatFloat(bd[1], 'f', -1, 64)
+
+	// A topology problem of the demo (GET /v1/validation, with the token):
+	// the first one that is a polygon.
+	c.Problem.Kind, c.Problem.BBox = validationProblem(t, s.url, c.Token)
 
 	// A raster base map: one colour, served on loopback.
 	c.Basemap.Color = [3]int{200, 222, 196}
@@ -346,4 +354,49 @@ func basemapServer(t *testing.T, rgb [3]int, n *atomic.Int64) string {
 	}))
 	t.Cleanup(ts.Close)
 	return ts.URL
+}
+
+// validationProblem returns the kind and bounding box of the first polygonal
+// problem GET /v1/validation reports on the served boundaries.
+func validationProblem(t *testing.T, url, token string) (string, [4]float64) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/v1/validation", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /v1/validation = %d", resp.StatusCode)
+	}
+	var rep struct {
+		Problems []struct {
+			Kind     string
+			Geometry struct {
+				Type        string
+				Coordinates [][][][2]float64
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rep.Problems {
+		if p.Geometry.Type != "MultiPolygon" || len(p.Geometry.Coordinates) == 0 {
+			continue
+		}
+		b := [4]float64{180, 90, -180, -90}
+		for _, poly := range p.Geometry.Coordinates {
+			for _, ring := range poly {
+				for _, q := range ring {
+					b[0], b[1] = min(b[0], q[0]), min(b[1], q[1])
+					b[2], b[3] = max(b[2], q[0]), max(b[3], q[1])
+				}
+			}
+		}
+		return p.Kind, b
+	}
+	t.Fatalf("GET /v1/validation: no polygonal problem on the demo (%d problems)", len(rep.Problems))
+	return "", [4]float64{}
 }

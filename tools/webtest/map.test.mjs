@@ -5,7 +5,8 @@
 //   WANGGE_URL        the server, e.g. http://127.0.0.1:41234
 //   WANGGE_CASE       JSON: {district:{lon,lat}, outside:{lon,lat},
 //                     click:{code,name,parent,leader,lon,lat}, token, counts:{open,overdue},
-//                     search:{text,crs,code,name,lon,lat}, basemap:{url,crs,color}}
+//                     search:{text,crs,code,name,lon,lat}, problem:{kind,bbox},
+//                     basemap:{url,crs,color}}
 //   CHROMIUM          the browser (default /usr/bin/chromium)
 //   WANGGE_ARTIFACTS  where the screenshots go
 //
@@ -169,6 +170,33 @@ try {
   check(await page.locator('.rank').count() === 3, 'siting marks 3 suggested sites');
   await within(page.evaluate(() => window.wangge.idle()), 'the map is idle');
   await page.screenshot({ path: join(artifacts, 'map.png') });
+
+  // 6b. Topology problems: off until their kind is ticked, then drawn from
+  // the validation tiles; a click on one tells what it is.
+  await page.evaluate((b) => window.wangge.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 200, animate: false, maxZoom: 17 }), c.problem.bbox);
+  await within(page.evaluate(() => window.wangge.idle()), 'the map is idle');
+  const problemsBefore = await page.evaluate(() => window.wangge.map.queryRenderedFeatures({ layers: ['problem-fill'] }).length);
+  await page.locator(`#problems label[data-key="${c.problem.kind}"] input`).check();
+  await within(page.evaluate(() => window.wangge.idle()), 'the map is idle');
+  const drawn = await page.evaluate(() => window.wangge.map.queryRenderedFeatures({ layers: ['problem-fill'] }).map((f) => f.properties.kind));
+  check(problemsBefore === 0 && drawn.includes(c.problem.kind), `ticking "${c.problem.kind}" draws the topology problems`,
+    `before ${problemsBefore}, after ${drawn.join(',')}`);
+  const hitAt = await page.evaluate(() => {
+    const m = window.wangge.map, cv = m.getCanvas();
+    for (let y = 0; y < cv.clientHeight; y += 6) {
+      for (let x = 0; x < cv.clientWidth; x += 6) {
+        const top = m.queryRenderedFeatures([x, y])[0];
+        if (top?.layer.id === 'problem-fill') return { x, y };
+      }
+    }
+    return null;
+  });
+  if (check(hitAt !== null, 'the problem can be clicked')) {
+    await page.mouse.click(mapBox.x + hitAt.x, mapBox.y + hitAt.y);
+    const pop = await page.locator('.maplibregl-popup-content').textContent();
+    check(pop.includes('m²'), 'clicking a problem shows its kind and detail', pop);
+  }
+  await page.screenshot({ path: join(artifacts, 'map-validation.png') });
 
   // 7. English.
   await page.locator('#lang').click();
