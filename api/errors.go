@@ -89,6 +89,8 @@ func toAPIError(err error) *apiError {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_configured", Message: "reports are not configured on this server"}
 	case errors.Is(err, errNotReady):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "no boundary set is loaded yet"}
+	case errors.Is(err, geo.ErrUnavailable):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Message: "the store is unavailable; retry later"}
 	case errors.Is(err, errValidationBusy):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "busy", Message: err.Error()}
 	}

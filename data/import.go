@@ -33,7 +33,7 @@ type GridImport struct {
 // invalid grid is reported as a *geo.GridError whose Index is the grid's
 // position in grids (or ≥ len(grids) for a grid kept from the current
 // version). It returns the saved set and the validation warnings.
-func ImportGrids(ctx context.Context, st *SQLite, grids []geo.Grid, imp GridImport) (*geo.Set, []geo.Warning, error) {
+func ImportGrids(ctx context.Context, st Store, grids []geo.Grid, imp GridImport) (*geo.Set, []geo.Warning, error) {
 	if imp.Layer == "" {
 		imp.Layer = geo.DefaultLayer
 	}

@@ -13,26 +13,33 @@ import (
 	"github.com/wangge/wangge/geo"
 )
 
-// Reports is the report store on a SQLite file: reports, where they are
-// placed, their events, idempotency keys and the audit log. Writes go
-// through one group-commit writer (see writer), a bulk import through a
-// connection of its own (see ReportImport); reads use the pool. Create
-// it with NewReports and close it before the SQLite store. It is safe for
-// concurrent use.
+// Reports is the report store on a SQLite file or a PostgreSQL database
+// (the same SQL, see sqlDB): reports, where they are placed, their events,
+// idempotency keys and the audit log. Writes go through one group-commit
+// writer per process (see writer), a bulk import into SQLite through a
+// connection of its own (see ReportImport); reads use the pool. Create it
+// with NewReports and close it before the store. It is safe for concurrent
+// use; on PostgreSQL, several processes may share one database.
 type Reports struct {
-	st     *SQLite
+	st     *SQLite // nil on PostgreSQL
 	db     *sql.DB
+	pg     bool
 	w      *writer
 	places *placementCache
 }
 
-// NewReports starts the report store on st. It keeps more idle
+// NewReports starts the report store on st. On SQLite it keeps more idle
 // connections in st's pool than database/sql's default of 2, so that many
 // concurrent requests do not open (and parse the schema on) a new
 // connection each.
-func NewReports(st *SQLite) *Reports {
-	st.db.SetMaxIdleConns(max(16, 4*runtime.GOMAXPROCS(0)))
-	return &Reports{st: st, db: st.db, w: newWriter(st.db), places: newPlacementCache()}
+func NewReports(st Store) *Reports {
+	b := st.base()
+	r := &Reports{db: b.db, pg: b.pg, w: newWriter(b.db, b.pg), places: newPlacementCache()}
+	if s, ok := st.(*SQLite); ok {
+		s.db.SetMaxIdleConns(max(16, 4*runtime.GOMAXPROCS(0)))
+		r.st = s
+	}
+	return r
 }
 
 // Close stops the writer after the writes already queued. It does not close
@@ -63,6 +70,21 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 	if err != nil {
 		return nil, false, fmt.Errorf("create report: %w", err)
 	}
+	body, replayed, err = s.createReport(ctx, r, idem, pl)
+	if s.pg && idem != nil && isUniqueViolation(err, "idempotency_keys_scope_key_key") {
+		// Another process stored the same key first (its transaction
+		// committed while ours waited on the key): read its answer.
+		body, replayed, err = s.createReport(ctx, r, idem, pl)
+	}
+	if err != nil {
+		r.ID = 0
+		return nil, false, fmt.Errorf("create report: %w", err)
+	}
+	return body, replayed, nil
+}
+
+// createReport is CreateReport after the placement is encoded.
+func (s *Reports) createReport(ctx context.Context, r *geo.Report, idem *geo.IdempotencyKey, pl placement) (body []byte, replayed bool, err error) {
 	err = s.w.do(ctx, func(b *batch) error {
 		body, replayed = nil, false
 		if idem != nil {
@@ -83,12 +105,18 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 		if err := s.ensurePlacement(b, pl); err != nil {
 			return err
 		}
-		res, err := b.exec(insertReport, reportArgs(r, pl)...)
-		if err != nil {
-			return err
-		}
-		if r.ID, err = res.LastInsertId(); err != nil {
-			return err
+		if s.pg {
+			if err := b.queryRow(insertReport+` RETURNING id`, reportArgs(r, pl)...).Scan(&r.ID); err != nil {
+				return err
+			}
+		} else {
+			res, err := b.exec(insertReport, reportArgs(r, pl)...)
+			if err != nil {
+				return err
+			}
+			if r.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
 		}
 		if err := appendEvents(b, r, 0); err != nil {
 			return err
@@ -107,11 +135,7 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 		body = out
 		return nil
 	})
-	if err != nil {
-		r.ID = 0
-		return nil, false, fmt.Errorf("create report: %w", err)
-	}
-	return body, replayed, nil
+	return body, replayed, err
 }
 
 // appendEvents inserts r's events from position from on.

@@ -18,7 +18,7 @@ func BenchmarkImportReports(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			_, _, ix := openReports(b)
+			_, _, ix := openReports(b, kindSQLite)
 			rs := make([]*geo.Report, n)
 			for i := range rs {
 				p := orb.Point{0.1 + 1.8*float64(i%997)/997, 0.5}

@@ -95,6 +95,9 @@ func (s *Reports) BeginImport(ctx context.Context, opts ImportOptions) (*ReportI
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("import reports: %w", err)
 	}
+	if s.st == nil {
+		return nil, errors.New("import reports: the PostgreSQL store has no bulk import yet: import into a SQLite file, then wangge migrate --from FILE --to URL")
+	}
 	c, err := openSQLiteConn(s.st.path)
 	if err != nil {
 		return nil, fmt.Errorf("import reports: %w", err)

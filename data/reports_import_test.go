@@ -19,7 +19,7 @@ import (
 // placement; a large import rebuilds the indexes it dropped, and the
 // reports read back as written, through every index.
 func TestImportBatches(t *testing.T) {
-	_, rs, ix := openReports(t)
+	_, rs, ix := openReports(t, kindSQLite)
 	ctx := context.Background()
 	first := newReport(t, ix, orb.Point{0.5, 0.5}, day0, "7")
 	if _, _, err := rs.CreateReport(ctx, first, nil); err != nil {
@@ -123,7 +123,7 @@ func mustReport(t *testing.T, rs *Reports, id int64) *geo.Report {
 // TestImportErrors: a bad report is named by its position in the import;
 // a cancelled import and a rolled back one leave nothing.
 func TestImportErrors(t *testing.T) {
-	_, rs, ix := openReports(t)
+	_, rs, ix := openReports(t, kindSQLite)
 	ctx := context.Background()
 	imported := func(k int) []*geo.Report {
 		out := make([]*geo.Report, k)
@@ -180,7 +180,7 @@ func TestImportErrors(t *testing.T) {
 // the file: a report created while an import holds the write lock is
 // written after it, with the next id.
 func TestImportWaitsForWriter(t *testing.T) {
-	_, rs, ix := openReports(t)
+	_, rs, ix := openReports(t, kindSQLite)
 	ctx := context.Background()
 	imp, err := rs.BeginImport(ctx, ImportOptions{})
 	if err != nil {

@@ -100,7 +100,9 @@ func (s *Reports) ensurePlacement(b *batch, pl placement) error {
 			return fmt.Errorf("placement %d: hash collision between %q and %q", pl.id, data, pl.data)
 		}
 	case errors.Is(err, sql.ErrNoRows):
-		if _, err := b.exec(`INSERT INTO report_placements(id, gpath, data) VALUES (?, ?, ?)`, pl.id, pl.gpath, pl.data); err != nil {
+		// ON CONFLICT: another process may store the same placement at the
+		// same time (PostgreSQL); the rows are equal (see placementID).
+		if _, err := b.exec(`INSERT INTO report_placements(id, gpath, data) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`, pl.id, pl.gpath, pl.data); err != nil {
 			return err
 		}
 	default:

@@ -66,10 +66,11 @@ func mergeQuery(ids []int64, w where, order string) (string, []any) {
 			b.WriteString(" UNION ALL ")
 		}
 		one := where{conds: append([]string{"placement_id = ?"}, w.conds...)}
-		b.WriteString(`SELECT * FROM (SELECT id, ` + reportColumns + ` FROM reports ` + one.String() + ` ` + order + `)`)
+		// Every subquery named: PostgreSQL before 16 requires it.
+		b.WriteString(`SELECT * FROM (SELECT id, ` + reportColumns + ` FROM reports ` + one.String() + ` ` + order + `) AS p` + strconv.Itoa(i))
 		args = append(append(args, id), w.args...)
 	}
-	b.WriteString(`) ` + order)
+	b.WriteString(`) AS merged ` + order)
 	return b.String(), args
 }
 

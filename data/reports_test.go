@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -26,13 +25,12 @@ const reportGrids = `{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"code":"S2","name":"东格","level":"grid","parent":"S"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}}
 ]}`
 
-func openReports(t testing.TB) (*SQLite, *Reports, *geo.Index) {
+// openReports opens an empty store of kind k with the reportGrids as its
+// boundaries, and the report store on it.
+func openReports(t testing.TB, k storeKind) (Store, *Reports, *geo.Index) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openTestStore(t, k)
 	set, _, err := st.ReplaceGrids(ctx, geo.DefaultLayer, strings.NewReader(reportGrids), "wgs84")
 	if err != nil {
 		t.Fatal(err)
@@ -42,10 +40,7 @@ func openReports(t testing.TB) (*SQLite, *Reports, *geo.Index) {
 		t.Fatal(err)
 	}
 	rs := NewReports(st)
-	t.Cleanup(func() {
-		rs.Close()
-		st.Close()
-	})
+	t.Cleanup(func() { rs.Close() })
 	return st, rs, ix
 }
 
@@ -62,8 +57,10 @@ func newReport(t testing.TB, ix *geo.Index, p orb.Point, at time.Time, by string
 		Reporter: geo.Reporter{Name: "李四", Phone: "13912345678"}, Source: "hotline", By: "reporter:x", CreatedBy: by}, pl, at)
 }
 
-func TestReportRoundTrip(t *testing.T) {
-	_, rs, ix := openReports(t)
+func TestReportRoundTrip(t *testing.T) { forEachStore(t, testReportRoundTrip) }
+
+func testReportRoundTrip(t *testing.T, k storeKind) {
+	_, rs, ix := openReports(t, k)
 	ctx := context.Background()
 	r := newReport(t, ix, orb.Point{0.5, 0.5}, day0, "7")
 	r.OccurredAt = day0.Add(-time.Hour)
@@ -104,8 +101,10 @@ func TestReportRoundTrip(t *testing.T) {
 	}
 }
 
-func TestIdempotency(t *testing.T) {
-	_, rs, ix := openReports(t)
+func TestIdempotency(t *testing.T) { forEachStore(t, testIdempotency) }
+
+func testIdempotency(t *testing.T, k storeKind) {
+	_, rs, ix := openReports(t, k)
 	ctx := context.Background()
 	render := func(r *geo.Report) ([]byte, error) { return fmt.Appendf(nil, "report %d", r.ID), nil }
 	key := func(scope, k, body string) *geo.IdempotencyKey {
@@ -152,8 +151,10 @@ func countReports(t testing.TB, rs *Reports) int {
 // TestConcurrentCreates: hundreds of creates in flight at once are all
 // stored, once each, with distinct ids; the same key sent by many at once
 // makes one report. Run with -race.
-func TestConcurrentCreates(t *testing.T) {
-	_, rs, ix := openReports(t)
+func TestConcurrentCreates(t *testing.T) { forEachStore(t, testConcurrentCreates) }
+
+func testConcurrentCreates(t *testing.T, k storeKind) {
+	_, rs, ix := openReports(t, k)
 	ctx := context.Background()
 	const n = 400
 	ids := make([]int64, n)
@@ -205,8 +206,10 @@ func TestConcurrentCreates(t *testing.T) {
 	}
 }
 
-func TestUpdateReports(t *testing.T) {
-	_, rs, ix := openReports(t)
+func TestUpdateReports(t *testing.T) { forEachStore(t, testUpdateReports) }
+
+func testUpdateReports(t *testing.T, k storeKind) {
+	_, rs, ix := openReports(t, k)
 	ctx := context.Background()
 	var ids []int64
 	for i := range 3 {
@@ -254,8 +257,10 @@ func TestUpdateReports(t *testing.T) {
 	}
 }
 
-func TestListReports(t *testing.T) {
-	_, rs, ix := openReports(t)
+func TestListReports(t *testing.T) { forEachStore(t, testListReports) }
+
+func testListReports(t *testing.T, k storeKind) {
+	_, rs, ix := openReports(t, k)
 	ctx := context.Background()
 	// 30 reports: alternately in S1 and S2, one an hour, then one outside.
 	for i := range 30 {
@@ -356,8 +361,10 @@ func TestListReports(t *testing.T) {
 	}
 }
 
-func TestReportStats(t *testing.T) {
-	_, rs, ix := openReports(t)
+func TestReportStats(t *testing.T) { forEachStore(t, testReportStats) }
+
+func testReportStats(t *testing.T, k storeKind) {
+	_, rs, ix := openReports(t, k)
 	ctx := context.Background()
 	mk := func(p orb.Point, created time.Time, resolveAfter time.Duration) {
 		r := newReport(t, ix, p, created, "1")
@@ -408,8 +415,10 @@ func TestReportStats(t *testing.T) {
 	}
 }
 
-func TestOpenReportsNotIn(t *testing.T) {
-	_, rs, ix := openReports(t)
+func TestOpenReportsNotIn(t *testing.T) { forEachStore(t, testOpenReportsNotIn) }
+
+func testOpenReportsNotIn(t *testing.T, k storeKind) {
+	_, rs, ix := openReports(t, k)
 	ctx := context.Background()
 	for _, p := range []orb.Point{{0.5, 0.5}, {1.5, 0.5}, {5, 5}} {
 		rs.CreateReport(ctx, newReport(t, ix, p, day0, "1"), nil)
@@ -430,8 +439,10 @@ func TestOpenReportsNotIn(t *testing.T) {
 	}
 }
 
-func TestAudit(t *testing.T) {
-	_, rs, _ := openReports(t)
+func TestAudit(t *testing.T) { forEachStore(t, testAudit) }
+
+func testAudit(t *testing.T, k storeKind) {
+	_, rs, _ := openReports(t, k)
 	ctx := context.Background()
 	p := geo.Principal{TokenID: "4", Role: geo.RoleDispatcher, Name: "调度"}
 	for i := range 3 {
@@ -450,8 +461,10 @@ func TestAudit(t *testing.T) {
 	}
 }
 
-func TestTokens(t *testing.T) {
-	st, _, _ := openReports(t)
+func TestTokens(t *testing.T) { forEachStore(t, testTokens) }
+
+func testTokens(t *testing.T, k storeKind) {
+	st, _, _ := openReports(t, k)
 	ctx := context.Background()
 	tok, info, err := st.CreateToken(ctx, geo.RoleWorker, "S1", "张三", time.Hour)
 	if err != nil {
@@ -466,7 +479,7 @@ func TestTokens(t *testing.T) {
 	}
 	// Only the hash is stored.
 	var n int
-	st.db.QueryRow(`SELECT count(*) FROM tokens WHERE hash = ? OR CAST(hash AS TEXT) LIKE ?`, tok, "%"+tok[3:13]+"%").Scan(&n)
+	st.base().db.QueryRow(`SELECT count(*) FROM tokens WHERE hash = ? OR CAST(hash AS TEXT) LIKE ?`, tok, "%"+tok[3:13]+"%").Scan(&n)
 	if n != 0 {
 		t.Error("the token itself is in the database")
 	}
@@ -519,7 +532,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestImportReports(t *testing.T) {
-	_, rs, ix := openReports(t)
+	_, rs, ix := openReports(t, kindSQLite) // the bulk import is SQLite's
 	ctx := context.Background()
 	rs.CreateReport(ctx, newReport(t, ix, orb.Point{0.5, 0.5}, day0, "1"), nil)
 	opts := ImportOptions{Expected: 200, By: "import", Note: "imported from test.csv"}
@@ -598,8 +611,10 @@ func TestImportReports(t *testing.T) {
 // TestListSubtree: a subtree's page is the same whether it is read path by
 // path and merged (few distinct paths) or as one sorted range (more than
 // maxMerge), and paging through it visits every report once.
-func TestListSubtree(t *testing.T) {
-	_, rs, _ := openReports(t)
+func TestListSubtree(t *testing.T) { forEachStore(t, testListSubtree) }
+
+func testListSubtree(t *testing.T, k storeKind) {
+	_, rs, _ := openReports(t, k)
 	ctx := context.Background()
 	cat, _ := geo.DefaultCategories.Find("general")
 	path := func(leaf string) []geo.GridRef {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/wangge/wangge/geo"
 )
 
 // ErrClosed is returned for writes sent after Reports.Close.
@@ -23,6 +25,7 @@ const maxBatch = 512
 // whole batch.
 type writer struct {
 	db      *sql.DB
+	pg      bool // PostgreSQL: no PRAGMAs; a broken connection is replaced
 	ops     chan *writeOp
 	quit    chan struct{}
 	stopped chan struct{}
@@ -50,7 +53,8 @@ type batch struct {
 }
 
 // stmt returns query prepared for this transaction (the prepared statement
-// is kept across batches).
+// is kept across batches). On PostgreSQL, pgx keeps its own cache of
+// prepared statements per connection, which survives reconnection.
 func (b *batch) stmt(query string) (*sql.Stmt, error) {
 	s, err := b.w.prepared(query)
 	if err != nil {
@@ -61,6 +65,9 @@ func (b *batch) stmt(query string) (*sql.Stmt, error) {
 
 // queryRow runs a query of the batch's transaction.
 func (b *batch) queryRow(query string, args ...any) *sql.Row {
+	if b.w.pg {
+		return b.tx.QueryRowContext(b.ctx, query, args...)
+	}
 	s, err := b.stmt(query)
 	if err != nil {
 		return b.tx.QueryRowContext(b.ctx, query, args...) // reports err
@@ -70,6 +77,9 @@ func (b *batch) queryRow(query string, args ...any) *sql.Row {
 
 // exec runs a statement of the batch's transaction.
 func (b *batch) exec(query string, args ...any) (sql.Result, error) {
+	if b.w.pg {
+		return b.tx.ExecContext(b.ctx, query, args...)
+	}
 	s, err := b.stmt(query)
 	if err != nil {
 		return nil, err
@@ -77,8 +87,8 @@ func (b *batch) exec(query string, args ...any) (sql.Result, error) {
 	return s.ExecContext(b.ctx, args...)
 }
 
-func newWriter(db *sql.DB) *writer {
-	w := &writer{db: db, ops: make(chan *writeOp, 4*maxBatch), quit: make(chan struct{}), stopped: make(chan struct{}),
+func newWriter(db *sql.DB, pg bool) *writer {
+	w := &writer{db: db, pg: pg, ops: make(chan *writeOp, 4*maxBatch), quit: make(chan struct{}), stopped: make(chan struct{}),
 		stmts: map[string]*sql.Stmt{}}
 	go w.loop()
 	return w
@@ -137,16 +147,12 @@ func (w *writer) prepared(query string) (*sql.Stmt, error) {
 func (w *writer) loop() {
 	defer close(w.stopped)
 	ctx := context.Background()
-	conn, err := w.db.Conn(ctx)
-	if err == nil {
-		defer conn.Close()
-		// A larger page cache than the default 2 MiB keeps index pages of
-		// large tables in memory between batches; savepoints keep their
-		// journal in memory, not in a temporary file.
-		if _, err = conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err == nil {
-			_, err = conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY")
+	conn, err := w.connect(ctx)
+	defer func() {
+		if conn != nil {
+			conn.Close()
 		}
-	}
+	}()
 	batch := make([]*writeOp, 0, maxBatch)
 	for {
 		var first *writeOp
@@ -173,25 +179,49 @@ func (w *writer) loop() {
 				break fill
 			}
 		}
-		w.commit(ctx, conn, err, batch)
+		if w.pg && (conn == nil || err != nil) {
+			// The server was unreachable: try again for this batch.
+			if conn != nil {
+				conn.Close()
+			}
+			conn, err = w.connect(ctx)
+		}
+		if cerr := w.commit(ctx, conn, err, batch); w.pg && errors.Is(cerr, geo.ErrUnavailable) {
+			err = cerr // reconnect before the next batch
+		}
 	}
 }
 
-// commit runs ops in one transaction on conn and answers each.
-func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops []*writeOp) {
-	fail := func(err error) {
+// connect takes the writer's connection from the pool. On SQLite it
+// enlarges the page cache: a larger page cache than the default 2 MiB keeps
+// index pages of large tables in memory between batches; savepoints keep
+// their journal in memory, not in a temporary file.
+func (w *writer) connect(ctx context.Context) (*sql.Conn, error) {
+	conn, err := w.db.Conn(ctx)
+	if err != nil || w.pg {
+		return conn, err
+	}
+	if _, err = conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err == nil {
+		_, err = conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY")
+	}
+	return conn, err
+}
+
+// commit runs ops in one transaction on conn and answers each. It returns
+// the error of the connection, the BEGIN or the COMMIT, if any.
+func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops []*writeOp) error {
+	fail := func(err error) error {
 		for _, op := range ops {
 			op.done <- err
 		}
+		return err
 	}
 	if connErr != nil {
-		fail(fmt.Errorf("report writer: %w", connErr))
-		return
+		return fail(fmt.Errorf("report writer: %w", connErr))
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		fail(fmt.Errorf("report writer: begin: %w", err))
-		return
+		return fail(fmt.Errorf("report writer: begin: %w", err))
 	}
 	b := &batch{ctx: ctx, tx: tx, w: w}
 	pending := ops[:0:0]
@@ -207,12 +237,16 @@ func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops 
 		pending = append(pending, op)
 	}
 	if len(pending) == 0 {
-		tx.Rollback()
-		return
+		if err := tx.Rollback(); w.pg && errors.Is(err, geo.ErrUnavailable) {
+			return err
+		}
+		return nil
 	}
 	if err = tx.Commit(); err != nil {
 		// A failed COMMIT may leave SQLite's transaction open on conn.
-		conn.ExecContext(ctx, "ROLLBACK")
+		if !w.pg {
+			conn.ExecContext(ctx, "ROLLBACK")
+		}
 		err = fmt.Errorf("report writer: commit: %w", err)
 	} else {
 		for _, fn := range b.onCommit {
@@ -222,6 +256,7 @@ func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops 
 	for _, op := range pending {
 		op.done <- err
 	}
+	return err
 }
 
 // run executes one operation under a savepoint, undoing it alone on error.

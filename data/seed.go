@@ -18,7 +18,7 @@ var DemoLevels = geo.Levels{"district", "street", "community", "grid"}
 // that layer has no boundary set yet, and its sites (see seedDemoSites) when
 // st has no sites and its main layer is the demo; otherwise it leaves st
 // alone. It reports whether it wrote anything.
-func SeedDemo(ctx context.Context, st *SQLite) (bool, error) {
+func SeedDemo(ctx context.Context, st Store) (bool, error) {
 	grids, err := seedDemoGrids(ctx, st)
 	if err != nil {
 		return false, err
@@ -30,7 +30,7 @@ func SeedDemo(ctx context.Context, st *SQLite) (bool, error) {
 // demoNote marks the boundary version SeedDemo writes.
 const demoNote = "embedded demo: 二七区 (synthetic inner boundaries)"
 
-func seedDemoGrids(ctx context.Context, st *SQLite) (bool, error) {
+func seedDemoGrids(ctx context.Context, st Store) (bool, error) {
 	_, err := st.CurrentSet(ctx, geo.DefaultLayer)
 	if err == nil {
 		return false, nil

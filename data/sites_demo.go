@@ -15,7 +15,7 @@ import (
 // current version is the embedded demo, so a store made by an older
 // `serve --demo` gets them too, and a store with real boundaries never gets
 // synthetic sites.
-func seedDemoSites(ctx context.Context, st *SQLite) (bool, error) {
+func seedDemoSites(ctx context.Context, st Store) (bool, error) {
 	n, err := st.SiteCount(ctx)
 	if err != nil || n > 0 {
 		return false, err

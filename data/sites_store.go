@@ -40,7 +40,7 @@ type SiteImportResult struct {
 // twice in the input is a *geo.SiteError naming both places; an empty input
 // is an error. Sites outside every grid of imp.Index are written with a
 // warning: the owner is computed whenever the sites are used, never stored.
-func ImportSites(ctx context.Context, st *SQLite, batches []*SiteBatch, imp SiteImport) (*SiteImportResult, error) {
+func ImportSites(ctx context.Context, st siteSaver, batches []*SiteBatch, imp SiteImport) (*SiteImportResult, error) {
 	type at struct{ b, k int }
 	first := map[[2]string]at{}
 	var sites []geo.Site
@@ -81,7 +81,7 @@ func ImportSites(ctx context.Context, st *SQLite, batches []*SiteBatch, imp Site
 // replaced whole, or with add, the sites are added to their kinds (a site of
 // the same key replaced in place, keeping its position). It counts the keys
 // that are new, those that existed, and (replacing) those that are gone.
-func (s *SQLite) SaveSites(ctx context.Context, sites []geo.Site, add bool) (added, updated, removed int, err error) {
+func (s *sqlDB) SaveSites(ctx context.Context, sites []geo.Site, add bool) (added, updated, removed int, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		added, updated, removed = 0, 0, 0
 		old := map[string]map[string]bool{} // ids per kind before the import
@@ -166,7 +166,7 @@ func kindIDs(ctx context.Context, tx *sql.Tx, kind string) (map[string]bool, int
 
 // Sites reads the sites of kind ("" for every kind), ordered by kind and
 // then input order.
-func (s *SQLite) Sites(ctx context.Context, kind string) ([]geo.Site, error) {
+func (s *sqlDB) Sites(ctx context.Context, kind string) ([]geo.Site, error) {
 	q := `SELECT kind, id, name, lon, lat, weight, capacity, attrs FROM sites ORDER BY kind, seq`
 	args := []any{}
 	if kind != "" {
@@ -198,7 +198,7 @@ func (s *SQLite) Sites(ctx context.Context, kind string) ([]geo.Site, error) {
 }
 
 // SiteCount is the number of sites of every kind.
-func (s *SQLite) SiteCount(ctx context.Context) (int, error) {
+func (s *sqlDB) SiteCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sites`).Scan(&n)
 	return n, err
@@ -211,7 +211,7 @@ func (s *SQLite) SiteCount(ctx context.Context) (int, error) {
 // Bad input is reported with errors wrapping geo.ErrInvalidSite (a
 // *geo.SiteError names the feature or line). It returns the kinds written
 // and the number of sites read.
-func (s *SQLite) ReplaceSites(ctx context.Context, body io.Reader, format, kind, system string, add bool) ([]string, int, error) {
+func (s *sqlDB) ReplaceSites(ctx context.Context, body io.Reader, format, kind, system string, add bool) ([]string, int, error) {
 	sys, err := crs.Parse(system)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: crs: %v", geo.ErrInvalidSite, err)

@@ -159,14 +159,9 @@ func TestReadSitesFile(t *testing.T) {
 	}
 }
 
-func newSiteStore(t *testing.T) *SQLite {
+func newSiteStore(t *testing.T, k storeKind) Store {
 	t.Helper()
-	st, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return openTestStore(t, k)
 }
 
 func siteBatch(t *testing.T, format, in, kind string) *SiteBatch {
@@ -186,9 +181,11 @@ func siteKeys(sites []geo.Site) string {
 	return strings.Join(out, " ")
 }
 
-func TestImportSites(t *testing.T) {
+func TestImportSites(t *testing.T) { forEachStore(t, testImportSites) }
+
+func testImportSites(t *testing.T, k storeKind) {
 	ctx := context.Background()
-	st := newSiteStore(t)
+	st := newSiteStore(t, k)
 	first := siteBatch(t, FormatCSV, "id,lon,lat,kind\ns1,113.6,34.7,station\ns2,113.61,34.7,station\nk1,113.6,34.71,school\n", "")
 	res, err := ImportSites(ctx, st, []*SiteBatch{first}, SiteImport{})
 	if err != nil {
@@ -236,7 +233,9 @@ func TestImportSites(t *testing.T) {
 }
 
 // TestImportSitesOwners: sites outside every grid import with a warning.
-func TestImportSitesOwners(t *testing.T) {
+func TestImportSitesOwners(t *testing.T) { forEachStore(t, testImportSitesOwners) }
+
+func testImportSitesOwners(t *testing.T, k storeKind) {
 	set := &geo.Set{Levels: geo.Levels{"grid"}, Grids: []geo.Grid{{Code: "g", Level: "grid",
 		Geometry: orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}}}}}
 	if _, err := set.Validate(); err != nil {
@@ -246,7 +245,7 @@ func TestImportSitesOwners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := newSiteStore(t)
+	st := newSiteStore(t, k)
 	res, err := ImportSites(context.Background(), st, []*SiteBatch{siteBatch(t, FormatCSV, "id,lon,lat\nin,0.5,0.5\nedge,1,0.5\nout,2,2\n", "clinic")}, SiteImport{Index: ix})
 	if err != nil {
 		t.Fatal(err)
@@ -259,8 +258,10 @@ func TestImportSitesOwners(t *testing.T) {
 	}
 }
 
-func TestReplaceSites(t *testing.T) {
-	st := newSiteStore(t)
+func TestReplaceSites(t *testing.T) { forEachStore(t, testReplaceSites) }
+
+func testReplaceSites(t *testing.T, k storeKind) {
+	st := newSiteStore(t, k)
 	ctx := context.Background()
 	kinds, n, err := st.ReplaceSites(ctx, strings.NewReader("id,lon,lat\na,113.6,34.7\n"), FormatCSV, "clinic", "gcj02", false)
 	if err != nil || n != 1 || len(kinds) != 1 || kinds[0] != "clinic" {
@@ -277,9 +278,11 @@ func TestReplaceSites(t *testing.T) {
 	}
 }
 
-func TestSeedDemoSites(t *testing.T) {
+func TestSeedDemoSites(t *testing.T) { forEachStore(t, testSeedDemoSites) }
+
+func testSeedDemoSites(t *testing.T, k storeKind) {
 	ctx := context.Background()
-	st := newSiteStore(t)
+	st := newSiteStore(t, k)
 	wrote, err := SeedDemo(ctx, st)
 	if err != nil || !wrote {
 		t.Fatalf("SeedDemo = %v %v", wrote, err)
@@ -303,7 +306,7 @@ func TestSeedDemoSites(t *testing.T) {
 	}
 	// A store whose sites were removed by hand gets the demo sites again;
 	// one with other boundaries never does.
-	other := newSiteStore(t)
+	other := newSiteStore(t, k)
 	if _, _, err := other.ReplaceGrids(ctx, geo.DefaultLayer, strings.NewReader(fc(feat(`{"code":"x","level":"district"}`, square))), "wgs84"); err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ var sqliteMigrations embed.FS
 // SQLite is the embedded store: one file, WAL journal with full sync, so a
 // committed write survives a crash of the process or the machine.
 type SQLite struct {
-	db   *sql.DB
+	sqlDB
 	path string
 }
 
@@ -57,7 +57,7 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &SQLite{db: db, path: path}
+	s := &SQLite{sqlDB: sqlDB{db: db}, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -70,6 +70,9 @@ func (s *SQLite) Close() error { return s.db.Close() }
 
 // Path is the file the store was opened on.
 func (s *SQLite) Path() string { return s.path }
+
+// Location is the file the store was opened on.
+func (s *SQLite) Location() string { return s.path }
 
 // migrate applies, in order and each in its own transaction, the embedded
 // migrations not yet recorded in schema_migrations.
@@ -114,7 +117,7 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (s *SQLite) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *sqlDB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -201,6 +204,19 @@ func (s *SQLite) CurrentSet(ctx context.Context, layer string) (*geo.Set, error)
 		return nil, fmt.Errorf("read layer %q: %w", layer, err)
 	}
 	return s.VersionSet(ctx, id.Int64)
+}
+
+// CurrentVersion is the id of layer's current version, 0 when it has none.
+func (s *SQLite) CurrentVersion(ctx context.Context, layer string) (int64, error) {
+	if layer == "" {
+		layer = geo.DefaultLayer
+	}
+	var id sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT current_version FROM layers WHERE name = ?`, layer).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("read layer %q: %w", layer, err)
+	}
+	return id.Int64, nil
 }
 
 // VersionSet reads boundary version id, whichever layer it belongs to.

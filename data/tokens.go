@@ -35,7 +35,7 @@ type TokenInfo struct {
 // CreateToken makes a new random bearer token for role (a worker's grid in
 // grid), stores its hash and returns the token, which is not kept anywhere.
 // expires 0 means the token never expires.
-func (s *SQLite) CreateToken(ctx context.Context, role geo.Role, grid, name string, expires time.Duration) (string, TokenInfo, error) {
+func (s *sqlDB) CreateToken(ctx context.Context, role geo.Role, grid, name string, expires time.Duration) (string, TokenInfo, error) {
 	if _, err := geo.ParseRole(string(role)); err != nil {
 		return "", TokenInfo{}, err
 	}
@@ -52,13 +52,10 @@ func (s *SQLite) CreateToken(ctx context.Context, role geo.Role, grid, name stri
 		exp = ms(info.ExpiresAt)
 	}
 	h := hashToken(token)
-	res, err := s.db.ExecContext(ctx, `INSERT INTO tokens(hash, role, grid, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		h[:], string(role), grid, name, ms(info.CreatedAt), exp)
+	err := s.db.QueryRowContext(ctx, `INSERT INTO tokens(hash, role, grid, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		h[:], string(role), grid, name, ms(info.CreatedAt), exp).Scan(&info.ID)
 	if err != nil {
 		return "", TokenInfo{}, fmt.Errorf("create token: %w", err)
-	}
-	if info.ID, err = res.LastInsertId(); err != nil {
-		return "", TokenInfo{}, err
 	}
 	return token, info, nil
 }
@@ -67,14 +64,14 @@ func hashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
 
 // Authenticate finds the principal a bearer token stands for. Unknown,
 // expired and revoked tokens are errors wrapping geo.ErrUnauthenticated.
-func (s *SQLite) Authenticate(ctx context.Context, token string) (geo.Principal, error) {
+func (s *sqlDB) Authenticate(ctx context.Context, token string) (geo.Principal, error) {
 	p, _, err := s.lookupToken(ctx, token)
 	return p, err
 }
 
 // lookupToken is Authenticate, also returning when the token expires (zero:
 // never).
-func (s *SQLite) lookupToken(ctx context.Context, token string) (geo.Principal, time.Time, error) {
+func (s *sqlDB) lookupToken(ctx context.Context, token string) (geo.Principal, time.Time, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return geo.Principal{}, time.Time{}, fmt.Errorf("%w: not a wangge token", geo.ErrUnauthenticated)
 	}
@@ -104,7 +101,7 @@ func (s *SQLite) lookupToken(ctx context.Context, token string) (geo.Principal, 
 // another process) keeps working for at most TTL; an expired one stops at
 // once. It is safe for concurrent use.
 type TokenCache struct {
-	st  *SQLite
+	st  Store
 	ttl time.Duration
 
 	mu    sync.Mutex
@@ -121,7 +118,7 @@ type cachedToken struct {
 const maxCachedTokens = 4096
 
 // NewTokenCache makes a cache of st's tokens with the given time to live.
-func NewTokenCache(st *SQLite, ttl time.Duration) *TokenCache {
+func NewTokenCache(st Store, ttl time.Duration) *TokenCache {
 	return &TokenCache{st: st, ttl: ttl, items: map[[32]byte]cachedToken{}}
 }
 
@@ -151,7 +148,7 @@ func (c *TokenCache) Authenticate(ctx context.Context, token string) (geo.Princi
 
 // RevokeToken revokes the token given by its id or by the token itself. It
 // returns an error wrapping geo.ErrNotFound when there is no such token.
-func (s *SQLite) RevokeToken(ctx context.Context, idOrToken string) (TokenInfo, error) {
+func (s *sqlDB) RevokeToken(ctx context.Context, idOrToken string) (TokenInfo, error) {
 	var row *sql.Row
 	if strings.HasPrefix(idOrToken, TokenPrefix) {
 		h := hashToken(idOrToken)
@@ -176,7 +173,7 @@ func (s *SQLite) RevokeToken(ctx context.Context, idOrToken string) (TokenInfo, 
 }
 
 // Tokens lists the stored tokens, oldest first.
-func (s *SQLite) Tokens(ctx context.Context) ([]TokenInfo, error) {
+func (s *sqlDB) Tokens(ctx context.Context) ([]TokenInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)

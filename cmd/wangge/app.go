@@ -128,5 +128,5 @@ func (m *Main) env(key, def string) string {
 const defaultDB = "./var/wangge.db"
 
 func (m *Main) dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", m.env("WANGGE_DB", defaultDB), "SQLite store `path` (env WANGGE_DB)")
+	return fs.String("db", m.env("WANGGE_DB", defaultDB), "store: a SQLite file `path`, or a postgres:// URL for PostgreSQL/PostGIS (env WANGGE_DB)")
 }

@@ -116,7 +116,7 @@ func fmtRatio(r float64) string { return strconv.FormatFloat(math.Round(r*1e6)/1
 
 // planning is what coverage and siting read from the store.
 type planning struct {
-	store *data.SQLite
+	store data.Store
 	ix    *geo.Index // nil without a boundary set
 	sites *plan.SiteSet
 }
@@ -124,7 +124,7 @@ type planning struct {
 // openPlanning opens the store and reads the current boundaries and every
 // site. The caller closes pc.store.
 func (m *Main) openPlanning(ctx context.Context, db string) (*planning, error) {
-	store, err := data.OpenSQLite(ctx, db)
+	store, err := data.Open(ctx, db)
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func (m *Main) importGrids(ctx context.Context, args []string) error {
 	}
 	prog.done(len(grids))
 
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (m *Main) locate(ctx context.Context, args []string) error {
 
 // loadIndex opens the store, reads the current set of layer and indexes it.
 func loadIndex(ctx context.Context, db, layer string) (*geo.Index, error) {
-	store, err := data.OpenSQLite(ctx, db)
+	store, err := data.Open(ctx, db)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (m *Main) reportsImport(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: %w", files[0], err)
 	}
 
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

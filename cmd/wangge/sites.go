@@ -52,7 +52,7 @@ func (m *Main) importSites(ctx context.Context, args []string) error {
 		}
 		batches = append(batches, b)
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ const maxSiteWarnings = 100
 
 // currentIndex indexes the store's current main boundary set; nil when there
 // is none yet.
-func currentIndex(ctx context.Context, store *data.SQLite) (*geo.Index, error) {
+func currentIndex(ctx context.Context, store data.Store) (*geo.Index, error) {
 	set, err := store.CurrentSet(ctx, geo.DefaultLayer)
 	if errors.Is(err, geo.ErrNotFound) {
 		return nil, nil
@@ -114,7 +114,7 @@ func (m *Main) sites(ctx context.Context, args []string) error {
 	if *format != "csv" && *format != "geojson" {
 		return fmt.Errorf("%w: --format must be csv or geojson", errUsage)
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func (m *Main) tokenCreate(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: --expires %q: want a positive duration such as 90d or 12h, or never", errUsage, *expires)
 		}
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (m *Main) tokenRevoke(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: want one token id or token (wangge token revoke ID|TOKEN)", errUsage)
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (m *Main) tokenList(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 	if math.IsNaN(*minArea) || math.IsInf(*minArea, 0) || *minArea < 0 {
 		return fmt.Errorf("%w: --min-area-m2 must be a number ≥ 0", errUsage)
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

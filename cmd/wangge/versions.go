@@ -18,7 +18,7 @@ func (m *Main) versions(ctx context.Context, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}

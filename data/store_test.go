@@ -1,0 +1,131 @@
+package data
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/twpayne/go-geom"
+	"github.com/twpayne/go-geom/encoding/ewkb"
+
+	"github.com/wangge/wangge/geo"
+)
+
+// TestStoreSetRoundTrip: boundary versions of two layers written and read
+// back the same on both stores, with which is current.
+func TestStoreSetRoundTrip(t *testing.T) { forEachStore(t, testStoreSetRoundTrip) }
+
+func testStoreSetRoundTrip(t *testing.T, k storeKind) {
+	ctx := context.Background()
+	st := openTestStore(t, k)
+	if _, err := st.CurrentSet(ctx, "main"); !errors.Is(err, geo.ErrNotFound) {
+		t.Fatalf("CurrentSet on an empty store: err = %v, want ErrNotFound", err)
+	}
+	if v, err := st.CurrentVersion(ctx, "main"); v != 0 || err != nil {
+		t.Fatalf("CurrentVersion on an empty store = %d, %v; want 0", v, err)
+	}
+	v1, err := st.SaveSet(ctx, testSet("main", "a", "b"), "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := testSet("main", "a", "b", "c")
+	// A polygon with a hole and a second part: rings and parts must come
+	// back in order.
+	want.Grids[2].Geometry = orb.MultiPolygon{
+		{{{2, 0}, {3, 0}, {3, 1}, {2, 1}, {2, 0}}, {{2.2, 0.2}, {2.2, 0.4}, {2.4, 0.4}, {2.4, 0.2}, {2.2, 0.2}}},
+		{{{2.5, 1.5}, {2.6, 1.5}, {2.6, 1.6}, {2.5, 1.5}}},
+	}
+	v2, err := st.SaveSet(ctx, want, "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2 <= v1 || want.Version != v2 {
+		t.Fatalf("versions %d then %d (set.Version %d): want increasing and set", v1, v2, want.Version)
+	}
+	if _, err := st.SaveSet(ctx, testSet("police", "p"), ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.CurrentSet(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("CurrentSet = %+v\nwant %+v", got, want)
+	}
+	if v, err := st.CurrentVersion(ctx, "main"); v != v2 || err != nil {
+		t.Errorf("CurrentVersion = %d, %v; want %d", v, err, v2)
+	}
+	old, err := st.VersionSet(ctx, v1)
+	if err != nil || len(old.Grids) != 2 {
+		t.Errorf("VersionSet(%d) = %v grids, %v; want the 2 grids of the first version", v1, len(old.Grids), err)
+	}
+	vs, err := st.Versions(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 || vs[0].Current || !vs[1].Current || vs[1].Note != "second" || vs[1].GridCount != 3 {
+		t.Errorf("Versions = %+v, want two with the second current", vs)
+	}
+	police, err := st.CurrentSet(ctx, "police")
+	if err != nil || len(police.Grids) != 1 || police.Layer != "police" {
+		t.Errorf("CurrentSet(police) = %+v, %v", police, err)
+	}
+	if _, err := st.VersionSet(ctx, 999); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("VersionSet(999): err = %v, want ErrNotFound", err)
+	}
+	if k != kindPostgres {
+		return
+	}
+	// In PostGIS: valid multipolygons in SRID 4326, found through the GiST
+	// index by ST_Covers as the index finds them.
+	var n int
+	var code string
+	err = st.base().db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE ST_SRID(geom) = 4326 AND ST_IsValid(geom)
+		AND GeometryType(geom) = 'MULTIPOLYGON') FROM grids WHERE version_id = ?`, v2).Scan(&n)
+	if err != nil || n != 3 {
+		t.Errorf("valid 4326 multipolygons of version %d = %d, %v; want 3", v2, n, err)
+	}
+	err = st.base().db.QueryRowContext(ctx, `SELECT code FROM grids WHERE version_id = ?
+		AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(2.55, 1.52), 4326))`, v2).Scan(&code)
+	if err != nil || code != "c" {
+		t.Errorf("ST_Covers(2.55 1.52) = %q, %v; want c (second part)", code, err)
+	}
+	err = st.base().db.QueryRowContext(ctx, `SELECT count(*) FROM grids WHERE version_id = ?
+		AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(2.3, 0.3), 4326))`, v2).Scan(&n)
+	if err != nil || n != 0 {
+		t.Errorf("grids covering a hole's interior = %d, %v; want 0", n, err)
+	}
+}
+
+// TestMultiPolygonEWKB: the EWKB codec round-trips, and reads Z and M
+// coordinates (dropped) and single polygons, which orb's reader misreads.
+func TestMultiPolygonEWKB(t *testing.T) {
+	mp := orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}, {{0.1, 0.05}, {0.2, 0.05}, {0.2, 0.1}, {0.1, 0.05}}}, {{{5, 5}, {6, 5}, {6, 6}, {5, 5}}}}
+	b, err := multiPolygonEWKB(mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := multiPolygonFromEWKB(b)
+	if err != nil || !reflect.DeepEqual(got, mp) {
+		t.Errorf("round trip = %v, %v; want %v", got, err, mp)
+	}
+	g, _ := ewkb.Unmarshal(b)
+	if g.SRID() != 4326 {
+		t.Errorf("SRID = %d, want 4326", g.SRID())
+	}
+	zm := geom.NewPolygon(geom.XYZM).MustSetCoords([][]geom.Coord{{{0, 0, 9, 8}, {1, 0, 9, 8}, {1, 1, 9, 8}, {0, 0, 9, 8}}}).SetSRID(4326)
+	b, err = ewkb.Marshal(zm, binary.BigEndian)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = multiPolygonFromEWKB(b)
+	if want := (orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("XYZM polygon = %v, %v; want %v", got, err, want)
+	}
+	if _, err := multiPolygonFromEWKB([]byte{1, 2, 3}); err == nil {
+		t.Error("garbage decoded without error")
+	}
+}
