@@ -136,8 +136,10 @@ type gridPage struct {
 // checks, for every demo grid, that locating its label point returns that
 // grid; then stops it with SIGTERM and restarts it without --demo on the same
 // file.
-func TestServeDemoEndToEnd(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.db")
+func TestServeDemoEndToEnd(t *testing.T) { forEachStore(t, testServeDemoEndToEnd) }
+
+func testServeDemoEndToEnd(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "demo.db")
 	s := startServer(t, nil, "--demo", "--db", db, "--log-level", "warn")
 
 	type label struct {

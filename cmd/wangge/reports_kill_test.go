@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,13 +20,15 @@ import (
 // gets a 201. Afterwards every acknowledged report must be there with its
 // grid and history, and none twice: the store holds exactly one report per
 // key, and replaying every key answers the id first acknowledged.
-func TestReportsSurviveKill9(t *testing.T) {
+func TestReportsSurviveKill9(t *testing.T) { forEachStore(t, testReportsSurviveKill9) }
+
+func testReportsSurviveKill9(t *testing.T, k storeKind) {
 	const (
 		admin   = "kill9-admin-token"
 		clients = 16
 		kills   = 5
 	)
-	db := filepath.Join(t.TempDir(), "kill.db")
+	db := storeDB(t, k, "kill.db")
 	env := []string{"WANGGE_ADMIN_TOKEN=" + admin}
 	srv := startServer(t, env, "--demo", "--db", db, "--log-level", "error")
 	var url atomic.Pointer[string]
