@@ -41,6 +41,7 @@ func (m *Main) commands() []command {
 		{"token revoke", "revoke a token by its id or the token itself", (*Main).tokenRevoke},
 		{"token list", "list the tokens (never the tokens themselves) as CSV", (*Main).tokenList},
 		{"reports import", "import historical reports from CSV, all or nothing", (*Main).reportsImport},
+		{"migrate", "copy a whole store (SQLite file or PostgreSQL URL) into another, all or nothing", (*Main).migrate},
 	}
 }
 
