@@ -99,6 +99,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := srv.LoadSites(ctx); err != nil {
 		return fmt.Errorf("load sites: %w", err)
 	}
+	// On PostgreSQL other processes may import boundaries: follow them.
+	go followVersions(ctx, store, srv, holder, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
