@@ -14,9 +14,9 @@ package demo
 
 import "embed"
 
-// FS holds grids.geojson and sites.geojson.
+// FS holds grids.geojson, sites.geojson and addresses.geojson.
 //
-//go:embed grids.geojson sites.geojson
+//go:embed grids.geojson sites.geojson addresses.geojson
 var FS embed.FS
 
 // Grids returns grids.geojson: a GeoJSON FeatureCollection of Polygon and
@@ -30,6 +30,14 @@ func Grids() []byte { return read("grids.geojson") }
 // company, construction_site, candidate, residential) and weight or
 // capacity, and a "metadata" member. Each call returns a fresh copy.
 func Sites() []byte { return read("sites.geojson") }
+
+// Addresses returns addresses.geojson: a GeoJSON FeatureCollection of
+// Point features with properties address, street, community, road, number
+// and, for most, building (and poi for the compounds), and a "metadata"
+// member. The street and community names are real; roads, numbers,
+// buildings, compounds and positions are made up (tools/mkaddresses). Each
+// call returns a fresh copy.
+func Addresses() []byte { return read("addresses.geojson") }
 
 // read returns an embedded file; the names are fixed above, so it cannot fail.
 func read(name string) []byte {

@@ -1,0 +1,80 @@
+package address_test
+
+import (
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo/address"
+)
+
+// TestFallback checks that answers say honestly how far they got.
+func TestFallback(t *testing.T) {
+	ix := demoIndex(t)
+	tests := []struct {
+		name, q   string
+		precision address.Precision
+		area      string // the code of a coarse answer
+		minScore  float64
+		maxScore  float64
+	}{
+		{"building", "郑州市二七区淮河路1号4栋", address.PrecisionBuilding, "", 1, 1},
+		{"building unknown: the number", "郑州市二七区淮河路1号99栋", address.PrecisionNumber, "", 0.7, 0.9},
+		{"number unknown: the road", "郑州市二七区淮河路999号", address.PrecisionRoad, "", 0.3, 0.6},
+		{"community by its short name", "西福民社区", address.PrecisionCommunity, "410103008010", 1, 1},
+		{"community spelled out", "西福民社区居民委员会", address.PrecisionCommunity, "410103008010", 1, 1},
+		{"community without suffix, street short", "建中街西福民", address.PrecisionCommunity, "410103008010", 0.5, 1},
+		{"a grid of a community", "西福民社区第3网格", address.PrecisionGrid, "410103008010003", 1, 1},
+		{"street", "二七区侯寨街道", address.PrecisionStreet, "410103015", 1, 1},
+		{"district", "二七区", address.PrecisionDistrict, "410103", 1, 1},
+		{"unknown road in a known district", "郑州市二七区火星路99号", address.PrecisionDistrict, "410103", 0, 0.3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := ix.Geocode(tt.q, 5)
+			if len(ms) == 0 {
+				t.Fatalf("Geocode(%q) = nothing", tt.q)
+			}
+			m := ms[0]
+			if m.Precision != tt.precision || (tt.area != "" && m.Area != tt.area) || m.Score < tt.minScore || m.Score > tt.maxScore {
+				t.Errorf("Geocode(%q) = %s %q area %q score %v, want %s area %q score in [%v,%v]",
+					tt.q, m.Precision, m.Address, m.Area, m.Score, tt.precision, tt.area, tt.minScore, tt.maxScore)
+			}
+		})
+	}
+	if ms := ix.Geocode("完全无关的文字", 5); len(ms) != 0 {
+		t.Errorf("Geocode(unrelated text) = %v, want nothing", ms)
+	}
+	if ms := ix.Geocode("   ，。", 5); len(ms) != 0 {
+		t.Errorf("Geocode(punctuation) = %v, want nothing", ms)
+	}
+}
+
+func TestReverse(t *testing.T) {
+	ix := demoIndex(t)
+	ms := ix.Geocode("郑州市二七区淮河路1号4栋", 1)
+	if len(ms) == 0 {
+		t.Fatal("no answer")
+	}
+	p := ms[0].Point
+	m, ok := ix.Reverse(orb.Point{p[0] + 0.00001, p[1]})
+	if !ok || m.Address != ms[0].Address || m.DistanceM > 2 {
+		t.Errorf("Reverse(near %v) = %+v, %v; want %q within 2 m", p, m, ok, ms[0].Address)
+	}
+	if _, ok := ix.Reverse(orb.Point{0, 0}); ok {
+		t.Error("Reverse(0,0) found an address in 二七区")
+	}
+	if _, ok := ix.Reverse(orb.Point{200, 0}); ok {
+		t.Error("Reverse(200,0) answered")
+	}
+}
+
+func TestEmptyIndex(t *testing.T) {
+	ix := address.NewIndex(nil, nil)
+	if ms := ix.Geocode("郑州市二七区淮河路1号4栋", 5); len(ms) != 0 {
+		t.Errorf("Geocode on an empty index = %v", ms)
+	}
+	if _, ok := ix.Reverse(orb.Point{113.6, 34.7}); ok {
+		t.Error("Reverse on an empty index answered")
+	}
+}
