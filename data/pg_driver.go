@@ -134,13 +134,6 @@ func pgErr(err error) error {
 	return err
 }
 
-// isUniqueViolation tells whether err is PostgreSQL's unique_violation on
-// the constraint named (any constraint when name is "").
-func isUniqueViolation(err error, name string) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505" && (name == "" || pe.ConstraintName == name)
-}
-
 // rebind rewrites the "?" placeholders of q to $1, $2, ...
 func rebind(q string) string {
 	if !strings.Contains(q, "?") {

@@ -70,12 +70,12 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 	if err != nil {
 		return nil, false, fmt.Errorf("create report: %w", err)
 	}
-	body, replayed, err = s.createReport(ctx, r, idem, pl)
-	if s.pg && idem != nil && isUniqueViolation(err, "idempotency_keys_scope_key_key") {
-		// Another process stored the same key first (its transaction
-		// committed while ours waited on the key): read its answer.
-		body, replayed, err = s.createReport(ctx, r, idem, pl)
+	if s.pg {
+		if err := s.storePlacement(ctx, pl); err != nil {
+			return nil, false, fmt.Errorf("create report: %w", err)
+		}
 	}
+	body, replayed, err = s.createReport(ctx, r, idem, pl)
 	if err != nil {
 		r.ID = 0
 		return nil, false, fmt.Errorf("create report: %w", err)
@@ -87,6 +87,11 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 func (s *Reports) createReport(ctx context.Context, r *geo.Report, idem *geo.IdempotencyKey, pl placement) (body []byte, replayed bool, err error) {
 	err = s.w.do(ctx, func(b *batch) error {
 		body, replayed = nil, false
+		if s.pg {
+			var err error
+			body, replayed, err = pgCreateReport(b, r, idem, pl)
+			return err
+		}
 		if idem != nil {
 			var hash, stored []byte
 			err := b.queryRow(`SELECT request_hash, body FROM idempotency_keys WHERE scope = ? AND key = ?`,
@@ -105,18 +110,12 @@ func (s *Reports) createReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 		if err := s.ensurePlacement(b, pl); err != nil {
 			return err
 		}
-		if s.pg {
-			if err := b.queryRow(insertReport+` RETURNING id`, reportArgs(r, pl)...).Scan(&r.ID); err != nil {
-				return err
-			}
-		} else {
-			res, err := b.exec(insertReport, reportArgs(r, pl)...)
-			if err != nil {
-				return err
-			}
-			if r.ID, err = res.LastInsertId(); err != nil {
-				return err
-			}
+		res, err := b.exec(insertReport, reportArgs(r, pl)...)
+		if err != nil {
+			return err
+		}
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return err
 		}
 		if err := appendEvents(b, r, 0); err != nil {
 			return err

@@ -114,6 +114,34 @@ func (s *Reports) ensurePlacement(b *batch, pl placement) error {
 	return nil
 }
 
+// storePlacement writes pl's row on PostgreSQL in a transaction of its
+// own, before the report's, unless it is known to be stored: placements
+// never change and are named by their content, so one stored for a report
+// that then fails is harmless, and processes writing reports of the same
+// grids at once never wait on each other's uncommitted placement rows
+// (which, in group-committed transactions, deadlock). A stored row with
+// the same id and other content (a hash collision) is an error.
+func (s *Reports) storePlacement(ctx context.Context, pl placement) error {
+	if pl.id == 0 || s.places.stored(pl.id) {
+		return nil
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO report_placements(id, gpath, data) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`, pl.id, pl.gpath, pl.data)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		var gp, data string
+		if err := s.db.QueryRowContext(ctx, `SELECT gpath, data FROM report_placements WHERE id = ?`, pl.id).Scan(&gp, &data); err != nil {
+			return err
+		}
+		if gp != pl.gpath || data != pl.data {
+			return fmt.Errorf("placement %d: hash collision between %q and %q", pl.id, data, pl.data)
+		}
+	}
+	s.places.markStored(pl.id)
+	return nil
+}
+
 // placementCache keeps decoded placements by id (rows never change, so an
 // entry never goes stale) and which ids are stored. Decoded values are
 // shared between reports and never modified (see geo.Report). It is safe

@@ -219,6 +219,14 @@ func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops 
 	if connErr != nil {
 		return fail(fmt.Errorf("report writer: %w", connErr))
 	}
+	if w.pg {
+		// PostgreSQL: first without a savepoint per operation (each costs
+		// two round trips); if one fails, again with them.
+		var err error
+		if ops, err = w.commitFast(ctx, conn, ops); len(ops) == 0 {
+			return err
+		}
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fail(fmt.Errorf("report writer: begin: %w", err))
@@ -257,6 +265,59 @@ func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops 
 		op.done <- err
 	}
 	return err
+}
+
+// commitFast runs ops in one transaction on conn without savepoints and
+// answers each, and returns nil and the error of the BEGIN or COMMIT, if
+// any. When an operation fails (PostgreSQL then refuses every later
+// statement of the transaction) it rolls back and returns the operations
+// to run again under savepoints (answering at once the one failing when it
+// is alone, and those whose context ended).
+func (w *writer) commitFast(ctx context.Context, conn *sql.Conn, ops []*writeOp) ([]*writeOp, error) {
+	live := ops[:0:0]
+	for _, op := range ops {
+		if err := op.ctx.Err(); err != nil {
+			op.done <- err // given up before it ran: nothing written
+			continue
+		}
+		live = append(live, op)
+	}
+	if len(live) == 0 {
+		return nil, nil
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		err = fmt.Errorf("report writer: begin: %w", err)
+		for _, op := range live {
+			op.done <- err
+		}
+		return nil, err
+	}
+	b := &batch{ctx: ctx, tx: tx, w: w}
+	for _, op := range live {
+		if err := op.fn(b); err != nil {
+			rerr := tx.Rollback()
+			if len(live) == 1 {
+				op.done <- err
+				if errors.Is(rerr, geo.ErrUnavailable) {
+					return nil, rerr
+				}
+				return nil, nil
+			}
+			return live, nil
+		}
+	}
+	if err = tx.Commit(); err != nil {
+		err = fmt.Errorf("report writer: commit: %w", err)
+	} else {
+		for _, fn := range b.onCommit {
+			fn()
+		}
+	}
+	for _, op := range live {
+		op.done <- err
+	}
+	return nil, err
 }
 
 // run executes one operation under a savepoint, undoing it alone on error.

@@ -13,7 +13,8 @@ end
 function init(args)
   token = args[1]
   math.randomseed(id)
-  prefix = string.format("wrk-%d-%d-", os.time(), id)
+  -- args[2]: a prefix of the keys, for several wrk at once with one token
+  prefix = string.format("wrk-%s%d-%d-", args[2] or "", os.time(), id)
 end
 
 local categories = {"emergency", "utilities", "general", "complex"}

@@ -37,7 +37,9 @@ CREATE INDEX reports_placement ON reports(placement_id, created_at, id) WHERE pl
 CREATE INDEX reports_creator ON reports(created_by, created_at, id) WHERE created_by <> '';
 CREATE INDEX reports_resolved ON reports(resolved_at) WHERE resolved_at IS NOT NULL;
 CREATE INDEX reports_open ON reports(due_at) WHERE done_at IS NULL;
-CREATE INDEX reports_geom ON reports USING gist (geom);
+-- No GiST index on geom: intake would pay for it on every report, and
+-- wangge's own queries select by placement and lon/lat ranges. Add one for
+-- ad-hoc PostGIS analysis when wanted.
 
 -- Every change of a report, kept forever: the trigger refuses updates and
 -- deletes.
