@@ -31,6 +31,9 @@ var copyTables = []copyTable{
 	{name: "tokens", columns: []string{"id", "hash", "role", "grid", "name", "created_at", "expires_at", "revoked_at"}, order: "id", ident: true},
 	{name: "audit_log", columns: []string{"id", "at", "token_id", "role", "name", "action", "report_ids", "request_id", "remote"}, order: "id", ident: true},
 	{name: "sites", columns: []string{"kind", "id", "seq", "name", "lon", "lat", "weight", "capacity", "attrs"}, order: "kind, seq"},
+	{name: "addresses", columns: []string{"id", "address", "lon", "lat", "province", "city", "district", "street", "community",
+		"road", "number", "building", "unit", "poi", "grid"}, order: "id"},
+	{name: "report_geocodes", columns: []string{"report_id", "query", "address", "precision", "score", "candidates"}, order: "report_id"},
 }
 
 // MigrateProgress is called as Migrate goes: rows of table copied so far,
@@ -86,7 +89,7 @@ func readIsolation(pg bool) sql.IsolationLevel {
 // checkEmpty fails unless the store has no boundaries, reports, tokens or
 // sites.
 func checkEmpty(ctx context.Context, st *sqlDB) error {
-	for _, t := range []string{"layers", "reports", "tokens", "sites", "audit_log"} {
+	for _, t := range []string{"layers", "reports", "tokens", "sites", "audit_log", "addresses"} {
 		var n int
 		if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
 			return fmt.Errorf("migrate: %w", err)

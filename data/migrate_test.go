@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/geo/address"
 )
 
 // fillStore writes a bit of everything into st: two boundary versions of
@@ -40,6 +41,9 @@ func fillStore(t *testing.T, st Store) {
 	}
 	ix, err := geo.NewIndex(set)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportAddresses(ctx, testAddresses, AddressImport{Index: ix}); err != nil {
 		t.Fatal(err)
 	}
 	rs := NewReports(st)
@@ -83,7 +87,8 @@ type storeContent struct {
 	Sites    []geo.Site
 	Tokens   []TokenInfo
 	Reports  []*geo.Report
-	Audit    []geo.AuditEntry
+	Audit     []geo.AuditEntry
+	Addresses []address.Record
 }
 
 func readContent(t *testing.T, st Store) storeContent {
@@ -112,6 +117,9 @@ func readContent(t *testing.T, st Store) storeContent {
 	if c.Tokens, err = st.Tokens(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if c.Addresses, err = st.Addresses(ctx); err != nil {
+		t.Fatal(err)
+	}
 	rs := NewReports(st)
 	defer rs.Close()
 	if c.Reports, err = rs.ListReports(ctx, geo.ReportFilter{Limit: 1000}); err != nil {
@@ -132,7 +140,7 @@ func TestMigrateBothWays(t *testing.T) {
 	a := openTestStore(t, kindSQLite)
 	fillStore(t, a)
 	want := readContent(t, a)
-	if len(want.Reports) != 6 || len(want.Sets) != 3 || len(want.Sites) != 3 || len(want.Tokens) != 2 || len(want.Audit) != 1 {
+	if len(want.Reports) != 6 || len(want.Sets) != 3 || len(want.Sites) != 3 || len(want.Tokens) != 2 || len(want.Audit) != 1 || len(want.Addresses) != 2 {
 		t.Fatalf("filled store: %d reports, %d sets, %d sites, %d tokens, %d audit entries", len(want.Reports), len(want.Sets), len(want.Sites), len(want.Tokens), len(want.Audit))
 	}
 	pg := openTestStore(t, kindPostgres)

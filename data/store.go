@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/geo/address"
 )
 
 // Store is what wangge keeps: boundary versions of layers, sites, tokens
@@ -46,6 +47,12 @@ type Store interface {
 	Authenticate(ctx context.Context, token string) (geo.Principal, error)
 	RevokeToken(ctx context.Context, idOrToken string) (TokenInfo, error)
 	Tokens(ctx context.Context) ([]TokenInfo, error)
+
+	// ImportAddresses writes the address layer (gazetteer), all or
+	// nothing; Addresses reads it in id order; AddressCount counts it.
+	ImportAddresses(ctx context.Context, recs []address.Record, imp AddressImport) (*AddressImportResult, error)
+	Addresses(ctx context.Context) ([]address.Record, error)
+	AddressCount(ctx context.Context) (int, error)
 
 	lookupToken(ctx context.Context, token string) (geo.Principal, time.Time, error)
 	base() *sqlDB

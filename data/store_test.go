@@ -12,6 +12,7 @@ import (
 	"github.com/twpayne/go-geom/encoding/ewkb"
 
 	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/geo/address"
 )
 
 // TestStoreSetRoundTrip: boundary versions of two layers written and read
@@ -127,5 +128,49 @@ func TestMultiPolygonEWKB(t *testing.T) {
 	}
 	if _, err := multiPolygonFromEWKB([]byte{1, 2, 3}); err == nil {
 		t.Error("garbage decoded without error")
+	}
+}
+
+var testAddresses = []address.Record{
+	{Address: "河南省郑州市二七区淮河路街道大学路12号", Point: orb.Point{0.5, 0.5},
+		Components: address.Components{Province: "河南省", City: "郑州市", District: "二七区", Road: "大学路", Number: "12号"}},
+	{Address: "大学路14号", Point: orb.Point{1.5, 0.5}, Components: address.Components{Road: "大学路", Number: "14号"}},
+}
+
+// TestStoreAddresses: the address layer written, appended to, replaced and
+// read back the same on both stores, with each row's owning grid.
+func TestStoreAddresses(t *testing.T) { forEachStore(t, testStoreAddresses) }
+
+func testStoreAddresses(t *testing.T, k storeKind) {
+	ctx := context.Background()
+	st := openTestStore(t, k)
+	if got, err := st.Addresses(ctx); got != nil || err != nil {
+		t.Fatalf("Addresses of an empty store = %v, %v", got, err)
+	}
+	ix, err := geo.NewIndex(testSet("main", "a", "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.ImportAddresses(ctx, testAddresses, AddressImport{Index: ix})
+	if err != nil || res.Written != 2 || res.Total != 2 || res.Outside != 0 {
+		t.Fatalf("ImportAddresses = %+v, %v", res, err)
+	}
+	res, err = st.ImportAddresses(ctx, testAddresses[:1], AddressImport{Append: true})
+	if err != nil || res.Total != 3 {
+		t.Fatalf("append = %+v, %v", res, err)
+	}
+	got, err := st.Addresses(ctx)
+	if want := append(append([]address.Record(nil), testAddresses...), testAddresses[0]); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Addresses = %+v, %v\nwant %+v", got, err, want)
+	}
+	var grid string
+	if err := st.base().db.QueryRowContext(ctx, `SELECT grid FROM addresses WHERE id = 2`).Scan(&grid); err != nil || grid != "b" {
+		t.Errorf("owner of address 2 = %q, %v; want b", grid, err)
+	}
+	if _, err := st.ImportAddresses(ctx, testAddresses[1:], AddressImport{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.AddressCount(ctx); n != 1 || err != nil {
+		t.Errorf("AddressCount after replacing = %d, %v; want 1", n, err)
 	}
 }

@@ -45,8 +45,8 @@ func (m *Main) migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "migrated %s to %s in %.1fs: %d boundary versions (%d grids), %d sites, %d reports (%d events), %d tokens, %d audit entries\n",
+	fmt.Fprintf(m.Stdout, "migrated %s to %s in %.1fs: %d boundary versions (%d grids), %d sites, %d reports (%d events), %d tokens, %d audit entries, %d addresses\n",
 		src.Location(), dst.Location(), time.Since(start).Seconds(), counts["boundary_versions"], counts["grids"], counts["sites"],
-		counts["reports"], counts["report_events"], counts["tokens"], counts["audit_log"])
+		counts["reports"], counts["report_events"], counts["tokens"], counts["audit_log"], counts["addresses"])
 	return nil
 }
