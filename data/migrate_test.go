@@ -82,11 +82,11 @@ func fillStore(t *testing.T, st Store) {
 
 // storeContent is everything a store holds, read through its methods.
 type storeContent struct {
-	Versions map[string][]VersionInfo
-	Sets     map[int64]*geo.Set
-	Sites    []geo.Site
-	Tokens   []TokenInfo
-	Reports  []*geo.Report
+	Versions  map[string][]VersionInfo
+	Sets      map[int64]*geo.Set
+	Sites     []geo.Site
+	Tokens    []TokenInfo
+	Reports   []*geo.Report
 	Audit     []geo.AuditEntry
 	Addresses []address.Record
 }
