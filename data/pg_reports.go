@@ -16,32 +16,35 @@ import (
 const pgReportValues = `(?::text, ?::text, ?::text, ?::text, ?::float8, ?::float8, ?::text, ?::text, ?::text,
 	?::text, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint)`
 
-// pgCreateReport is the body of CreateReport on PostgreSQL, in at most two
-// round trips: one statement inserts the idempotency key (unless the key
-// is stored already), the report numbered by the database and its events;
-// a second stores the answer rendered with that number. A key stored
-// already (or stored at the same moment by another process: ON CONFLICT)
-// inserts nothing, and the stored answer is returned (replayed) or
-// geo.ErrIdempotencyMismatch. The placement is stored before (see
-// Reports.storePlacement).
+// pgCreateReport is the body of CreateReport on PostgreSQL, in one round
+// trip: the report gets the id drawn for it (batch.reportID), the answer is
+// rendered, and one statement inserts the idempotency key with the answer
+// (unless the key is stored already: ON CONFLICT, which also covers
+// another process storing it at the same moment), and only then the report
+// and its events. When the key was stored, nothing is inserted and the
+// stored answer is returned (replayed), or geo.ErrIdempotencyMismatch. The
+// placement is stored before (see Reports.storePlacement).
 func pgCreateReport(b *batch, r *geo.Report, idem *geo.IdempotencyKey, pl placement) (body []byte, replayed bool, err error) {
+	if r.ID, err = b.reportID(); err != nil {
+		return nil, false, err
+	}
 	var q strings.Builder
 	var args []any
-	from := "" // the row the report is numbered from
 	if idem == nil {
-		q.WriteString(`WITH k AS (SELECT nextval(pg_get_serial_sequence('reports', 'id')) AS report_id, 0::bigint AS id)`)
+		q.WriteString(`WITH k AS (SELECT ?::bigint AS report_id)`)
+		args = append(args, r.ID)
 	} else {
+		if body, err = idem.Render(r); err != nil {
+			return nil, false, err
+		}
 		q.WriteString(`WITH k AS (INSERT INTO idempotency_keys(scope, key, request_hash, report_id, body, created_at)
-			SELECT ?, ?, ?, nextval(pg_get_serial_sequence('reports', 'id')), ''::bytea, ?
-			WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE scope = ? AND key = ?)
-			ON CONFLICT (scope, key) DO NOTHING RETURNING id, report_id)`)
-		args = append(args, idem.Scope, idem.Key, idem.Hash[:], ms(r.CreatedAt), idem.Scope, idem.Key)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING RETURNING report_id)`)
+		args = append(args, idem.Scope, idem.Key, idem.Hash[:], r.ID, body, ms(r.CreatedAt))
 	}
-	from = "k"
-	q.WriteString(`, r AS (INSERT INTO reports(id, ` + reportColumns + `) SELECT ` + from + `.report_id, v.* FROM ` + from + `, (VALUES ` + pgReportValues + `) AS v)`)
+	q.WriteString(`, r AS (INSERT INTO reports(id, ` + reportColumns + `) SELECT k.report_id, v.* FROM k, (VALUES ` + pgReportValues + `) AS v)`)
 	args = append(args, reportArgs(r, pl)...)
 	if len(r.Events) > 0 {
-		q.WriteString(`, e AS (INSERT INTO report_events(report_id, seq, at, by, from_status, to_status, note, grid) SELECT ` + from + `.report_id, v.* FROM ` + from + `, (VALUES `)
+		q.WriteString(`, e AS (INSERT INTO report_events(report_id, seq, at, by, from_status, to_status, note, grid) SELECT k.report_id, v.* FROM k, (VALUES `)
 		for seq, e := range r.Events {
 			if seq > 0 {
 				q.WriteString(", ")
@@ -51,9 +54,9 @@ func pgCreateReport(b *batch, r *geo.Report, idem *geo.IdempotencyKey, pl placem
 		}
 		q.WriteString(`) AS v)`)
 	}
-	q.WriteString(` SELECT id, report_id FROM k`)
-	var keyID int64
-	err = b.queryRow(q.String(), args...).Scan(&keyID, &r.ID)
+	q.WriteString(` SELECT report_id FROM k`)
+	var id int64
+	err = b.queryRow(q.String(), args...).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows): // the key is stored
 		r.ID = 0
@@ -68,15 +71,6 @@ func pgCreateReport(b *batch, r *geo.Report, idem *geo.IdempotencyKey, pl placem
 		return stored, true, nil
 	case err != nil:
 		return nil, false, err
-	case idem == nil:
-		return nil, false, nil
 	}
-	out, err := idem.Render(r)
-	if err != nil {
-		return nil, false, err
-	}
-	if _, err := b.exec(`UPDATE idempotency_keys SET body = ? WHERE id = ?`, out, keyID); err != nil {
-		return nil, false, err
-	}
-	return out, false, nil
+	return body, false, nil
 }

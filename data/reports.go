@@ -85,7 +85,11 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 
 // createReport is CreateReport after the placement is encoded.
 func (s *Reports) createReport(ctx context.Context, r *geo.Report, idem *geo.IdempotencyKey, pl placement) (body []byte, replayed bool, err error) {
-	err = s.w.do(ctx, func(b *batch) error {
+	do := s.w.do
+	if s.pg {
+		do = s.w.doReport
+	}
+	err = do(ctx, func(b *batch) error {
 		body, replayed = nil, false
 		if s.pg {
 			var err error
@@ -118,6 +122,9 @@ func (s *Reports) createReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 			return err
 		}
 		if err := appendEvents(b, r, 0); err != nil {
+			return err
+		}
+		if err := s.insertGeocode(b, r); err != nil {
 			return err
 		}
 		if idem == nil {
@@ -285,6 +292,9 @@ func (s *Reports) readReportsQuery(ctx context.Context, q querier, query string,
 	}
 	rows.Close()
 	if err := s.places.resolve(ctx, q, out, pids); err != nil {
+		return nil, err
+	}
+	if err := s.readGeocodes(ctx, q, out); err != nil {
 		return nil, err
 	}
 	return out, readEvents(ctx, q, out)

@@ -122,7 +122,13 @@ func testIdempotency(t *testing.T, k storeKind) {
 		t.Errorf("same key, other body: %v, want ErrIdempotencyMismatch", err)
 	}
 	body, replayed, err = rs.CreateReport(ctx, newReport(t, ix, orb.Point{0.5, 0.5}, day0, "2"), key("2", "k", "a"))
-	if err != nil || replayed || string(body) != "report 2" {
+	want := "report 2"
+	if k == kindPostgres {
+		// PostgreSQL draws an id for each new report before its statement
+		// runs; the replay and the refused request above used one each.
+		want = "report 4"
+	}
+	if err != nil || replayed || string(body) != want {
 		t.Errorf("same key, other token = %q %v %v, want a new report", body, replayed, err)
 	}
 	if n := countReports(t, rs); n != 2 {

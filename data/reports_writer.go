@@ -40,6 +40,9 @@ type writeOp struct {
 	ctx  context.Context
 	fn   func(b *batch) error
 	done chan error // buffered: the writer never blocks on it
+	// newReport: on PostgreSQL the batch draws a report id for the
+	// operation before it runs (see batch.reportID).
+	newReport bool
 }
 
 // batch is the transaction one group of operations runs in.
@@ -50,6 +53,49 @@ type batch struct {
 	// onCommit runs once the batch has committed. An operation that fails
 	// drops what it added.
 	onCommit []func()
+	// ids are report ids drawn from the sequence for the batch's new
+	// reports (PostgreSQL), taken in turn by reportID.
+	ids []int64
+}
+
+// drawIDs draws from the reports' sequence one id per new report of ops,
+// in one round trip. An id drawn and not used (an idempotent replay, a
+// failed operation) is never used: ids have gaps, as PostgreSQL's always
+// may.
+func (b *batch) drawIDs(ops []*writeOp) error {
+	n := 0
+	for _, op := range ops {
+		if op.newReport {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	rows, err := b.tx.QueryContext(b.ctx, `SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, ?::int)`, n)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	b.ids = make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		b.ids = append(b.ids, id)
+	}
+	return rows.Err()
+}
+
+// reportID takes the next id drawn for the batch.
+func (b *batch) reportID() (int64, error) {
+	if len(b.ids) == 0 {
+		return 0, errors.New("report writer: no report id drawn for this operation")
+	}
+	id := b.ids[0]
+	b.ids = b.ids[1:]
+	return id, nil
 }
 
 // stmt returns query prepared for this transaction (the prepared statement
@@ -96,7 +142,18 @@ func newWriter(db *sql.DB, pg bool) *writer {
 
 // do runs fn in the next batch and waits until the batch has committed.
 func (w *writer) do(ctx context.Context, fn func(b *batch) error) error {
-	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return w.run1(&writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// doReport is do for an operation that stores one new report, whose id
+// fn takes with b.reportID on PostgreSQL.
+func (w *writer) doReport(ctx context.Context, fn func(b *batch) error) error {
+	return w.run1(&writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), newReport: true})
+}
+
+// run1 queues op and waits until its batch has committed.
+func (w *writer) run1(op *writeOp) error {
+	ctx := op.ctx
 	select {
 	case w.ops <- op:
 	case <-w.quit:
@@ -232,6 +289,12 @@ func (w *writer) commit(ctx context.Context, conn *sql.Conn, connErr error, ops 
 		return fail(fmt.Errorf("report writer: begin: %w", err))
 	}
 	b := &batch{ctx: ctx, tx: tx, w: w}
+	if w.pg {
+		if err := b.drawIDs(ops); err != nil {
+			tx.Rollback()
+			return fail(fmt.Errorf("report writer: %w", err))
+		}
+	}
 	pending := ops[:0:0]
 	for _, op := range ops {
 		if err := op.ctx.Err(); err != nil {
@@ -294,6 +357,14 @@ func (w *writer) commitFast(ctx context.Context, conn *sql.Conn, ops []*writeOp)
 		return nil, err
 	}
 	b := &batch{ctx: ctx, tx: tx, w: w}
+	if err := b.drawIDs(live); err != nil {
+		tx.Rollback()
+		err = fmt.Errorf("report writer: %w", err)
+		for _, op := range live {
+			op.done <- err
+		}
+		return nil, err
+	}
 	for _, op := range live {
 		if err := op.fn(b); err != nil {
 			rerr := tx.Rollback()
