@@ -1,6 +1,8 @@
 package topology
 
 import (
+	"math"
+
 	"github.com/paulmach/orb"
 )
 
@@ -59,9 +61,16 @@ func nodeOnce(edges []dedge) ([]dedge, bool) {
 		c := contactOf(s.a, s.b, t.a, t.b)
 		switch c.kind {
 		case contactCross:
-			at := snap.point(c.at)
-			inserts[s.id] = append(inserts[s.id], at)
-			inserts[t.id] = append(inserts[t.id], at)
+			at, ok := nearEnd(c.at, s, t)
+			if !ok {
+				at = snap.point(c.at)
+			}
+			if at != s.a && at != s.b {
+				inserts[s.id] = append(inserts[s.id], at)
+			}
+			if at != t.a && at != t.b {
+				inserts[t.id] = append(inserts[t.id], at)
+			}
 		case contactTouch, contactOverlap:
 			for _, x := range [2]orb.Point{t.a, t.b} {
 				if orient(s.a, s.b, x) == 0 && strictlyBetween(x, s.a, s.b) {
@@ -91,4 +100,18 @@ func nodeOnce(edges []dedge) ([]dedge, bool) {
 		out = splitEdges(out, []orb.Point{e.a, e.b}, one[:])
 	}
 	return out, true
+}
+
+// nearEnd returns the end of s or t that the computed crossing point at
+// lies within snapCell of, if any. Two nearly collinear edges starting an
+// ulp apart cross next to their ends; cutting them there at a new rounded
+// point makes two new such edges, round after round, so the crossing is
+// moved onto the end instead (which bends the other edge by an ulp).
+func nearEnd(at orb.Point, s, t *seg) (orb.Point, bool) {
+	for _, q := range [4]orb.Point{s.a, s.b, t.a, t.b} {
+		if math.Abs(q[0]-at[0]) <= snapCell && math.Abs(q[1]-at[1]) <= snapCell {
+			return q, true
+		}
+	}
+	return orb.Point{}, false
 }

@@ -1,0 +1,391 @@
+package topology
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo"
+)
+
+// RepairOptions says how RepairSet cleans a set.
+type RepairOptions struct {
+	// SnapM is the snapping tolerance in metres: vertices closer than this
+	// merge (see snap.go). 0 does not snap.
+	SnapM float64
+	// Rule decides who gets an overlap, and which neighbour gets a gap
+	// ("" is RuleLongestEdge).
+	Rule Rule
+	// MinAreaM2 is the threshold of the validation RepairSet reports before
+	// and after (Options.MinAreaM2). Overlaps and gaps from 0.01 m² are
+	// repaired.
+	MinAreaM2 float64
+}
+
+// ChangeKind is the kind of a Change.
+type ChangeKind string
+
+// The changes RepairSet makes, in the order it makes them.
+const (
+	ChangeSnap    ChangeKind = "snap"           // vertices moved onto a neighbour's
+	ChangeInvalid ChangeKind = "fix_invalid"    // a geometry made valid (Repair)
+	ChangeOverlap ChangeKind = "overlap"        // an overlap taken from one grid, left to the other
+	ChangeOutside ChangeKind = "outside_parent" // the part of a child outside its parent cut off
+	ChangeGap     ChangeKind = "gap"            // a gap given to a neighbour
+	ChangeSliver  ChangeKind = "sliver"         // a merge's sliver given to a neighbour (Merge)
+	ChangeLeft    ChangeKind = "unresolved"     // a gap no neighbour borders, left as it is
+)
+
+// Change is one thing RepairSet (or Merge) did.
+type Change struct {
+	Kind ChangeKind
+	// Level of the grids changed.
+	Level string
+	// Grids: the grid changed (snap, fix_invalid); the winner then the
+	// loser (overlap); the child then its parent (outside_parent); the
+	// neighbour that received the piece, then the parent for a gap in a
+	// parent (gap, sliver); the parent or the roots around (unresolved).
+	Grids []string
+	// AreaM2 is the area moved (m², ellipsoidal); 0 for snap and
+	// fix_invalid.
+	AreaM2 float64
+	// Geometry is the piece moved; the defects' locations for fix_invalid;
+	// nil for snap.
+	Geometry orb.Geometry
+	Detail   string
+}
+
+// RepairResult is what RepairSet returns.
+type RepairResult struct {
+	// Set is the repaired set: the same layer, levels, grids (codes, names,
+	// parents, attributes, in order) with new geometry. Version is 0.
+	Set     *geo.Set
+	Changes []Change
+	// Before and After are the validation of the input and of the result
+	// with RepairOptions.MinAreaM2.
+	Before, After *Report
+	Rounds        int // overlay rounds run
+}
+
+// Count returns the number of changes of kind k.
+func (r *RepairResult) Count(k ChangeKind) int {
+	n := 0
+	for i := range r.Changes {
+		if r.Changes[i].Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// repairFloorM2 is the smallest overlap, gap or part outside a parent that
+// RepairSet moves (m²): smaller ones are the dust of rounded crossing
+// points, and moving them makes more.
+const repairFloorM2 = 0.01
+
+// maxRepairRounds bounds the validate-and-fix rounds: a round's fixes can
+// open new problems one level down (a parent that receives a gap leaves its
+// children short of it), so a hierarchy of n levels needs about n rounds.
+const maxRepairRounds = 6
+
+// RepairSet proposes a clean version of set, which it does not modify (the
+// result shares the grids' attribute maps and unchanged rings):
+//
+//  1. snap: vertices within SnapM metres merge;
+//  2. fix_invalid: every geometry is made valid (Repair);
+//  3. then, in rounds until Validate (with no area threshold) finds no
+//     overlap, gap or part outside a parent, or maxRepairRounds: each
+//     overlap piece (each polygon of the overlap of two siblings) stays with
+//     the sibling the rule picks and is cut from the other; the part of a
+//     child outside its parent is cut from the child; each gap polygon (in a
+//     parent, or enclosed by roots) is given to the sibling the rule picks
+//     among those along its border. A gap no sibling borders stays and is
+//     reported as unresolved.
+//
+// Pieces of repairFloorM2 (0.01 m²) and more are moved; MinAreaM2 is only
+// the threshold of the Before and After reports. Areas moved are ellipsoidal m². It fails only
+// when ctx is done or the result is not a usable set (a grid repaired away).
+func RepairSet(ctx context.Context, set *geo.Set, opt RepairOptions) (*RepairResult, error) {
+	if opt.Rule == "" {
+		opt.Rule = RuleLongestEdge
+	}
+	if _, err := ParseRule(string(opt.Rule)); err != nil {
+		return nil, err
+	}
+	res := &RepairResult{}
+	ix, err := geo.NewIndex(set)
+	if err != nil {
+		return nil, err
+	}
+	if res.Before, err = Validate(ctx, ix, Options{MinAreaM2: opt.MinAreaM2}); err != nil {
+		return nil, err
+	}
+	out := &geo.Set{Layer: set.Layer, Levels: slices.Clone(set.Levels), Grids: slices.Clone(set.Grids)}
+	geoms := make([]orb.MultiPolygon, len(out.Grids))
+	for i := range out.Grids {
+		geoms[i] = out.Grids[i].Geometry
+	}
+	if opt.SnapM > 0 {
+		moved := snapVertices(geoms, opt.SnapM)
+		for i := range geoms {
+			g, n := snapGeometry(geoms[i], moved)
+			if n == 0 {
+				continue
+			}
+			geoms[i] = g
+			gr := &out.Grids[i]
+			res.Changes = append(res.Changes, Change{Kind: ChangeSnap, Level: gr.Level, Grids: []string{gr.Code},
+				Detail: fmt.Sprintf("%d vertices of %s moved by at most %g m", n, label(gr), opt.SnapM)})
+		}
+	}
+	for i := range geoms {
+		r := Repair(geoms[i])
+		if len(r.Defects) > 0 || len(r.Geometry) == 0 {
+			gr := &out.Grids[i]
+			c := invalidProblem(gr, &r)
+			res.Changes = append(res.Changes, Change{Kind: ChangeInvalid, Level: gr.Level, Grids: c.Grids, Geometry: c.Geometry,
+				Detail: strings.Replace(c.Detail, "is not valid", "made valid", 1)})
+		}
+		if len(r.Geometry) == 0 {
+			return nil, fmt.Errorf("grid %q: nothing is left of it after snapping and repair (%w)", out.Grids[i].Code, geo.ErrInvalidGrid)
+		}
+		geoms[i] = r.Geometry
+	}
+	for i := range out.Grids {
+		out.Grids[i].Geometry = geoms[i]
+	}
+	for res.Rounds < maxRepairRounds {
+		res.Rounds++
+		n, err := repairRound(ctx, out, opt.Rule, res)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if ix, err = geo.NewIndex(out); err != nil {
+		return nil, fmt.Errorf("repaired set: %w", err)
+	}
+	if res.After, err = Validate(ctx, ix, Options{MinAreaM2: opt.MinAreaM2}); err != nil {
+		return nil, err
+	}
+	res.Set = out
+	return res, nil
+}
+
+// repairRound validates set (threshold repairFloorM2) and fixes what it
+// finds, in place (set's grids get new geometry). Every new geometry is
+// computed from the round's input geometry in at most two overlays, not
+// piece by piece, so that rounded crossing points do not pile up: a grid
+// loses the overlaps it loses as the difference with the grids that win
+// them (the whole overlap of a pair goes to one of the two), and gains its
+// gaps by one union. It returns the number of pieces moved.
+func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult) (int, error) {
+	ix, err := geo.NewIndex(set)
+	if err != nil {
+		return 0, fmt.Errorf("repair: %w", err)
+	}
+	rep, err := Validate(ctx, ix, Options{MinAreaM2: repairFloorM2})
+	if err != nil {
+		return 0, err
+	}
+	geoms := make([]orb.MultiPolygon, len(set.Grids))
+	for i := range set.Grids {
+		geoms[i] = set.Grids[i].Geometry
+	}
+	areas := map[int32]float64{}
+	areaOf := func(i int32) float64 {
+		if a, ok := areas[i]; ok {
+			return a
+		}
+		a := AreaM2(geoms[i])
+		areas[i] = a
+		return a
+	}
+	beaten := map[int32][]int32{}        // grid → the grids that win its overlaps
+	clip := map[int32]bool{}             // children to clip to their parent
+	gain := map[int32]orb.MultiPolygon{} // gaps given to a grid
+	moved := 0
+	for _, p := range rep.Problems {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		switch p.Kind {
+		case KindOverlap:
+			a, _ := ix.Lookup(p.Grids[0])
+			b, _ := ix.Lookup(p.Grids[1])
+			cands := []candidate{{code: p.Grids[0], area: areaOf(a)}, {code: p.Grids[1], area: areaOf(b)}}
+			if rule == RuleLongestEdge {
+				for _, piece := range p.Geometry.(orb.MultiPolygon) {
+					// Along B's edge the ground just outside the piece is A's.
+					l := borderLengths(piece, []orb.MultiPolygon{geoms[a], geoms[b]})
+					cands[0].border += l[0]
+					cands[1].border += l[1]
+				}
+			}
+			w, l := a, b
+			if choose(rule, cands, false) == 1 {
+				w, l = b, a
+			}
+			if p.AreaM2 >= 0.999*areaOf(l) {
+				w, l = l, w // the overlap is all of the loser: keep it, rather than delete a grid
+			}
+			beaten[l] = append(beaten[l], w)
+			moved++
+			res.Changes = append(res.Changes, Change{Kind: ChangeOverlap, Level: p.Level, Grids: []string{ix.Grid(w).Code, ix.Grid(l).Code},
+				AreaM2: p.AreaM2, Geometry: p.Geometry,
+				Detail: fmt.Sprintf("the overlap of %s and %s (%s) left to %s (%s)", label(ix.Grid(a)), label(ix.Grid(b)), formatArea(p.AreaM2), label(ix.Grid(w)), ruleWhy(rule, cands))})
+		case KindOutsideParent:
+			c, _ := ix.Lookup(p.Grids[0])
+			clip[c] = true
+			moved++
+			res.Changes = append(res.Changes, Change{Kind: ChangeOutside, Level: p.Level, Grids: slices.Clone(p.Grids), AreaM2: p.AreaM2, Geometry: p.Geometry,
+				Detail: fmt.Sprintf("%s of %s outside its parent cut off", formatArea(p.AreaM2), label(ix.Grid(c)))})
+		case KindGap:
+			var sibs []int32
+			parent := int32(-1)
+			if len(p.Grids) == 1 {
+				if i, ok := ix.Lookup(p.Grids[0]); ok && len(ix.Children(i)) > 0 && ix.Grid(i).Level != p.Level {
+					parent = i
+				}
+			}
+			if parent >= 0 {
+				sibs = ix.Children(parent)
+			} else {
+				for _, c := range p.Grids {
+					if i, ok := ix.Lookup(c); ok {
+						sibs = append(sibs, i)
+					}
+				}
+			}
+			for _, piece := range p.Geometry.(orb.MultiPolygon) {
+				area := PolygonAreaM2(piece)
+				if area < repairFloorM2 {
+					continue
+				}
+				w, cands := pickNeighbour(rule, piece, sibs, geoms, ix, areaOf)
+				if w < 0 {
+					res.Changes = append(res.Changes, Change{Kind: ChangeLeft, Level: p.Level, Grids: slices.Clone(p.Grids), AreaM2: area, Geometry: orb.MultiPolygon{piece},
+						Detail: fmt.Sprintf("gap of %s left: no %s grid borders it", formatArea(area), p.Level)})
+					continue
+				}
+				gain[w] = append(gain[w], piece)
+				moved++
+				grids := []string{ix.Grid(w).Code}
+				where := ""
+				if parent >= 0 {
+					grids = append(grids, ix.Grid(parent).Code)
+					where = " in " + label(ix.Grid(parent))
+				}
+				res.Changes = append(res.Changes, Change{Kind: ChangeGap, Level: p.Level, Grids: grids, AreaM2: area, Geometry: orb.MultiPolygon{piece},
+					Detail: fmt.Sprintf("gap of %s%s given to %s (%s)", formatArea(area), where, label(ix.Grid(w)), ruleWhy(rule, cands))})
+			}
+		}
+	}
+	next := slices.Clone(geoms)
+	for i := range int32(len(geoms)) {
+		g := geoms[i]
+		if ws := beaten[i]; len(ws) > 0 {
+			var others orb.MultiPolygon
+			for _, w := range ws {
+				others = append(others, geoms[w]...)
+			}
+			g = Difference(g, others)
+		}
+		if clip[i] {
+			g = Intersection(g, geoms[ix.Parent(i)])
+		}
+		if len(gain[i]) > 0 {
+			g = Union(append(slices.Clone(g), gain[i]...))
+		}
+		next[i] = dropDust(g)
+	}
+	for i := range set.Grids {
+		g := &set.Grids[i]
+		if len(next[i]) == 0 {
+			res.Changes = append(res.Changes, Change{Kind: ChangeLeft, Level: g.Level, Grids: []string{g.Code},
+				Detail: fmt.Sprintf("%s would lose all its ground to its neighbours: left as it was", label(g))})
+			continue
+		}
+		g.Geometry = next[i]
+	}
+	return moved, nil
+}
+
+// dropDust removes the parts of mp smaller than repairFloorM2 (the dust an
+// overlay leaves along borders that nearly coincide), unless nothing else
+// would be left.
+func dropDust(mp orb.MultiPolygon) orb.MultiPolygon {
+	if len(mp) < 2 {
+		return mp
+	}
+	out := make(orb.MultiPolygon, 0, len(mp))
+	for _, p := range mp {
+		if PolygonAreaM2(p) >= repairFloorM2 {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return mp
+	}
+	return out
+}
+
+// pickNeighbour chooses among grids sibs the one that gets piece, or -1 when
+// none borders it. It returns the candidates considered (for the report).
+func pickNeighbour(rule Rule, piece orb.Polygon, sibs []int32, geoms []orb.MultiPolygon, ix *geo.Index, areaOf func(int32) float64) (int32, []candidate) {
+	pb := ringBound(piece[0]).Pad(1e-6)
+	var near []int32
+	var gs []orb.MultiPolygon
+	for _, s := range sibs {
+		if len(geoms[s]) > 0 && geoms[s].Bound().Intersects(pb) {
+			near = append(near, s)
+			gs = append(gs, geoms[s])
+		}
+	}
+	l := borderLengths(piece, gs)
+	var cands []candidate
+	var ids []int32
+	for k, s := range near {
+		if l[k] <= 0 {
+			continue
+		}
+		c := candidate{code: ix.Grid(s).Code, border: l[k]}
+		if rule == RuleLarger || rule == RuleSmaller {
+			c.area = areaOf(s)
+		}
+		cands = append(cands, c)
+		ids = append(ids, s)
+	}
+	w := choose(rule, cands, true)
+	if w < 0 {
+		return -1, nil
+	}
+	cands[0], cands[w] = cands[w], cands[0]
+	return ids[w], cands
+}
+
+// ruleWhy says why the first candidate won, for a Change's detail.
+func ruleWhy(rule Rule, cands []candidate) string {
+	switch rule {
+	case RuleLarger:
+		return "the larger"
+	case RuleSmaller:
+		return "the smaller"
+	case RuleLowerCode:
+		return "the lower code"
+	}
+	var parts []string
+	for i, c := range cands {
+		if i == 4 {
+			parts = append(parts, "...")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %.0f m", c.code, c.border))
+	}
+	return "shared edge: " + strings.Join(parts, ", ")
+}
