@@ -33,6 +33,9 @@ type Postgres struct {
 	loc string
 }
 
+// maxPgConns is the most connections one process's pool opens.
+const maxPgConns = 12
+
 // versionChannel is the LISTEN/NOTIFY channel on which SaveSet announces a
 // layer's new current version, as "layer:version", at commit.
 const versionChannel = "wangge_versions"
@@ -58,11 +61,11 @@ func OpenPostgres(ctx context.Context, dsn string) (*Postgres, error) {
 		cfg.RuntimeParams["application_name"] = "wangge"
 	}
 	db := openPgDB(cfg)
-	// Enough connections for concurrent requests (each report write is one
-	// transaction of the group-commit writer, reads use the pool); a
-	// PostgreSQL serves 100 by default, shared by every replica.
-	db.SetMaxOpenConns(24)
-	db.SetMaxIdleConns(24)
+	// Enough connections for concurrent reads (writes are one connection:
+	// the group-commit writer's); a PostgreSQL serves 100 by default,
+	// shared by every replica (each also holds a LISTEN connection).
+	db.SetMaxOpenConns(maxPgConns)
+	db.SetMaxIdleConns(maxPgConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	p := &Postgres{sqlDB: sqlDB{db: db, pg: true}, cfg: cfg, loc: loc}
 	if err := p.migrate(ctx); err != nil {

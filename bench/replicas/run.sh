@@ -9,6 +9,7 @@
 # load average.
 #
 #   bench/replicas/run.sh [PG_SERVER_URL] [SECONDS] [CONNECTIONS_PER_REPLICA]
+#   PROFILE=/tmp/replica1.pprof bench/replicas/run.sh   # also profile replica 1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PG=${1:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
@@ -29,7 +30,8 @@ go build -o "$BIN" ./cmd/wangge
 psql "$PG" -qc "CREATE DATABASE $DB"
 for i in 1 2 3; do
   demo=""; [ "$i" = 1 ] && demo=--demo
-  WANGGE_ADMIN_TOKEN=$TOKEN "$BIN" serve $demo --db "$URL" --addr 127.0.0.1:1818$i --log-level error 2>/tmp/replica$i.log &
+  prof=""; [ "$i" = 1 ] && prof=${PROFILE:-} # PROFILE=file: a CPU profile of replica 1
+  WANGGE_CPUPROFILE=$prof WANGGE_ADMIN_TOKEN=$TOKEN "$BIN" serve $demo --db "$URL" --addr 127.0.0.1:1818$i --log-level error 2>/tmp/replica$i.log &
   pids+=($!)
   for _ in $(seq 1 100); do curl -sf http://127.0.0.1:1818$i/readyz >/dev/null && break; sleep 0.1; done
 done
