@@ -87,6 +87,8 @@ func toAPIError(err error) *apiError {
 		return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error()}
 	case errors.Is(err, errNoReports):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_configured", Message: "reports are not configured on this server"}
+	case errors.Is(err, errNoAddresses):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_configured", Message: "no address index is loaded on this server"}
 	case errors.Is(err, errNotReady):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "not_ready", Message: "no boundary set is loaded yet"}
 	case errors.Is(err, geo.ErrUnavailable):

@@ -86,6 +86,7 @@ func (s *Server) needReports(c *gin.Context) {
 type reportRequest struct {
 	Lon         *float64 `json:"lon"`
 	Lat         *float64 `json:"lat"`
+	Address     *string  `json:"address"` // instead of lon/lat: geocoded, then assigned
 	CRS         string   `json:"crs"`
 	Category    string   `json:"category"`
 	Title       string   `json:"title"`
@@ -121,19 +122,30 @@ func (s *Server) handleCreateReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	in, sys, err := s.parseReport(body, p, now)
+	in, sys, text, err := s.parseReport(body, p, now)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	pl := geo.Placement{}
-	if ix := s.cfg.Boundaries.Load(); ix != nil {
-		if pl, err = ix.Place(in.Point); err != nil {
+	var r *geo.Report
+	if text != "" { // sent with an address: geocoded, then placed
+		point, pl, g, assign, err := s.geocodeReport(text, s.cfg.Boundaries.Load())
+		if err != nil {
 			s.fail(c, err)
 			return
 		}
+		in.Point = point
+		r = geo.NewAddressReport(in, pl, g, assign, s.cfg.AddressThreshold, now)
+	} else {
+		pl := geo.Placement{}
+		if ix := s.cfg.Boundaries.Load(); ix != nil {
+			if pl, err = ix.Place(in.Point); err != nil {
+				s.fail(c, err)
+				return
+			}
+		}
+		r = geo.NewReport(in, pl, now)
 	}
-	r := geo.NewReport(in, pl, now)
 	view := s.viewFor(p, sys, now)
 	var idem *geo.IdempotencyKey
 	if key != "" {
@@ -187,65 +199,80 @@ func checkIdempotencyKey(key string) error {
 }
 
 // parseReport decodes and validates a report body; the point comes back in
-// WGS-84 with the crs it was sent in.
-func (s *Server) parseReport(body []byte, p geo.Principal, now time.Time) (geo.Intake, crs.System, error) {
+// WGS-84 with the crs it was sent in, or, for a report sent with an address
+// instead, the address text (and no point).
+func (s *Server) parseReport(body []byte, p geo.Principal, now time.Time) (in geo.Intake, sys crs.System, text string, err error) {
 	var req reportRequest
 	if err := decodeStrict(body, &req); err != nil {
-		return geo.Intake{}, "", err
+		return geo.Intake{}, "", "", err
 	}
-	sys, err := parseCRS(req.CRS)
-	if err != nil {
-		return geo.Intake{}, "", err
+	if sys, err = parseCRS(req.CRS); err != nil {
+		return geo.Intake{}, "", "", err
 	}
-	if req.Lon == nil {
-		return geo.Intake{}, "", badRequest("missing_lon", "lon", "lon is required")
+	in = geo.Intake{By: p.Label(), CreatedBy: p.TokenID}
+	switch {
+	case req.Address != nil && (req.Lon != nil || req.Lat != nil):
+		return geo.Intake{}, "", "", badRequest("invalid_body", "address", "send either address or lon and lat, not both")
+	case req.Address != nil:
+		if text, err = cleanText("address", *req.Address, maxGeocodeQuery, true, false); err != nil {
+			return geo.Intake{}, "", "", err
+		}
+	case req.Lon == nil:
+		return geo.Intake{}, "", "", badRequest("missing_lon", "lon", "lon is required (or address instead of lon and lat)")
+	case req.Lat == nil:
+		return geo.Intake{}, "", "", badRequest("missing_lat", "lat", "lat is required")
+	default:
+		if err := checkLonLat("", *req.Lon, *req.Lat); err != nil {
+			return geo.Intake{}, "", "", err
+		}
+		in.Point = crs.Convert(orb.Point{*req.Lon, *req.Lat}, sys, crs.WGS84)
 	}
-	if req.Lat == nil {
-		return geo.Intake{}, "", badRequest("missing_lat", "lat", "lat is required")
-	}
-	if err := checkLonLat("", *req.Lon, *req.Lat); err != nil {
-		return geo.Intake{}, "", err
-	}
-	in := geo.Intake{Point: crs.Convert(orb.Point{*req.Lon, *req.Lat}, sys, crs.WGS84), By: p.Label(), CreatedBy: p.TokenID}
+	in, err = s.parseReportRest(req, in, now)
+	return in, sys, text, err
+}
+
+// parseReportRest validates the members of a report other than its place.
+func (s *Server) parseReportRest(req reportRequest, in geo.Intake, now time.Time) (geo.Intake, error) {
+	var err error
 	if req.Category == "" {
-		return geo.Intake{}, "", badRequest("missing_category", "category", "category is required (one of %s)", strings.Join(s.cfg.Categories.Names(), ", "))
+		return geo.Intake{}, badRequest("missing_category", "category", "category is required (one of %s)", strings.Join(s.cfg.Categories.Names(), ", "))
 	}
 	var ok bool
 	if in.Category, ok = s.cfg.Categories.Find(req.Category); !ok {
-		return geo.Intake{}, "", badRequest("invalid_category", "category", "category must be one of %s", strings.Join(s.cfg.Categories.Names(), ", "))
+		return geo.Intake{}, badRequest("invalid_category", "category", "category must be one of %s", strings.Join(s.cfg.Categories.Names(), ", "))
 	}
 	if in.Title, err = cleanText("title", req.Title, maxTitle, true, false); err != nil {
-		return geo.Intake{}, "", err
+		return geo.Intake{}, err
 	}
 	if in.Description, err = cleanText("description", req.Description, maxDescription, false, true); err != nil {
-		return geo.Intake{}, "", err
+		return geo.Intake{}, err
 	}
 	if req.Reporter != nil {
 		if in.Reporter.Name, err = cleanText("reporter.name", req.Reporter.Name, maxReporterName, false, false); err != nil {
-			return geo.Intake{}, "", err
+			return geo.Intake{}, err
 		}
 		if in.Reporter.Phone, err = cleanPhone(req.Reporter.Phone); err != nil {
-			return geo.Intake{}, "", err
+			return geo.Intake{}, err
 		}
 	}
 	in.Source = "app"
 	if req.Source != "" {
 		if !geo.ValidSource(req.Source) {
-			return geo.Intake{}, "", badRequest("invalid_source", "source", "source must be 1-32 of a-z, 0-9, _ and - (app, hotline, patrol, ...)")
+			return geo.Intake{}, badRequest("invalid_source", "source", "source must be 1-32 of a-z, 0-9, _ and - (app, hotline, patrol, ...)")
 		}
 		in.Source = req.Source
 	}
 	if req.OccurredAt != "" {
 		t, err := time.Parse(time.RFC3339, req.OccurredAt)
 		if err != nil {
-			return geo.Intake{}, "", badRequest("invalid_time", "occurred_at", "occurred_at must be an RFC 3339 time such as 2025-06-01T08:30:00+08:00")
+			return geo.Intake{}, badRequest("invalid_time", "occurred_at", "occurred_at must be an RFC 3339 time such as 2025-06-01T08:30:00+08:00")
 		}
 		if t.After(now.Add(5 * time.Minute)) {
-			return geo.Intake{}, "", badRequest("invalid_time", "occurred_at", "occurred_at is in the future")
+			return geo.Intake{}, badRequest("invalid_time", "occurred_at", "occurred_at is in the future")
 		}
 		in.OccurredAt = t.UTC().Truncate(time.Millisecond)
 	}
-	return in, sys, nil
+	return in, nil
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown members and

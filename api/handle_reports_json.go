@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/crs"
 )
@@ -16,6 +18,11 @@ import (
 //	 "boundary_version","source","reporter":{"name","phone"}|null,
 //	 "occurred_at","created_at","due_at","updated_at","resolved_at","overdue",
 //	 "events":[{"at","by","from","to","note","grid"}]}
+//
+// A report sent with an address has one more member, "geocode":{"query",
+// "address","precision","score","candidates":[{"address","lon","lat",
+// "score","precision","grid"}]} (candidates only when it went unassigned
+// for a low score).
 //
 // Times are RFC 3339 UTC with milliseconds; absent ones are null. The
 // reporter's name and phone are masked unless v.unmasked. extra, when not
@@ -99,6 +106,9 @@ func appendReport(b []byte, r *geo.Report, v reportView, extra func([]byte) []by
 		b = appendEvent(b, &r.Events[k])
 	}
 	b = append(b, ']')
+	if r.Geocode != nil {
+		b = appendGeocode(b, r.Geocode, v.sys)
+	}
 	if extra != nil {
 		b = extra(b)
 	}
@@ -177,4 +187,41 @@ func appendTime(b []byte, t time.Time) []byte {
 	b = append(b, '"')
 	b = t.UTC().AppendFormat(b, timeLayout)
 	return append(b, '"')
+}
+
+// appendGeocode appends ,"geocode":{...}, candidates' points in sys.
+func appendGeocode(b []byte, g *geo.Geocoded, sys crs.System) []byte {
+	b = append(b, `,"geocode":{"query":`...)
+	b = appendString(b, g.Query)
+	b = append(b, `,"address":`...)
+	b = appendString(b, g.Address)
+	b = append(b, `,"precision":`...)
+	b = appendString(b, g.Precision)
+	b = append(b, `,"score":`...)
+	b = strconv.AppendFloat(b, g.Score, 'f', -1, 64)
+	b = append(b, `,"candidates":[`...)
+	for k, c := range g.Candidates {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		p := crs.Convert(orb.Point{c.Lon, c.Lat}, crs.WGS84, orWGS84(sys))
+		b = append(b, `{"address":`...)
+		b = appendString(b, c.Address)
+		b = append(b, `,"lon":`...)
+		b = appendFloat(b, p[0])
+		b = append(b, `,"lat":`...)
+		b = appendFloat(b, p[1])
+		b = append(b, `,"score":`...)
+		b = strconv.AppendFloat(b, c.Score, 'f', -1, 64)
+		b = append(b, `,"precision":`...)
+		b = appendString(b, c.Precision)
+		b = append(b, `,"grid":`...)
+		if c.Grid == "" {
+			b = append(b, "null"...)
+		} else {
+			b = appendString(b, c.Grid)
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }

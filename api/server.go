@@ -59,6 +59,13 @@ type Config struct {
 	// (0: 64 MiB; negative: no cache).
 	TileMinZoom    map[string]int
 	TileCacheBytes int64
+
+	// Addresses: the gazetteer behind /v1/geocode, /v1/reverse and reports
+	// sent with an address (nil or empty: those answer 503).
+	// AddressThreshold: the score below which such a report goes to a
+	// dispatcher unassigned (0: DefaultAddressThreshold).
+	Addresses        *AddressHolder
+	AddressThreshold float64
 }
 
 // Server is the HTTP service. Create it with New; it is safe for concurrent
@@ -105,6 +112,9 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.AddressThreshold <= 0 {
+		cfg.AddressThreshold = DefaultAddressThreshold
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, public: parsePublicRoutes(cfg.PublicRoutes)}
 	s.metrics = newMetrics(cfg.Registry, cfg.Boundaries)
 	if cfg.Boundaries.Load() != nil {
@@ -142,6 +152,8 @@ func (s *Server) routes() *gin.Engine {
 	v1.GET("/levels", s.handleLevels)
 	v1.GET("/version", s.handleVersion)
 	v1.GET("/validation", s.handleValidation)
+	v1.GET("/geocode", s.handleGeocode)
+	v1.GET("/reverse", s.handleReverse)
 	if s.cfg.Grids != nil && (s.cfg.AdminToken != "" || s.cfg.Tokens != nil) {
 		v1.PUT("/grids", s.requireRole(geo.RoleAdmin), s.handlePutGrids)
 	}

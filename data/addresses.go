@@ -264,7 +264,7 @@ const addressRows = 64
 // ImportAddresses writes recs as the address layer (or, with Append, adds
 // them to it) in one transaction: all or nothing. Each row's owner is the
 // finest grid of imp.Index covering its point (the ownership rule of
-// geo.Index.SiteOwner), '' outside every grid.
+// geo.Index.SiteOwner), ” outside every grid.
 func (s *SQLite) ImportAddresses(ctx context.Context, recs []address.Record, imp AddressImport) (*AddressImportResult, error) {
 	if len(recs) == 0 {
 		return nil, errors.New("no addresses to import")

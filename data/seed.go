@@ -15,16 +15,25 @@ var DemoLevels = geo.Levels{"district", "street", "community", "grid"}
 
 // SeedDemo writes the embedded demo district (二七区, Zhengzhou: real outline,
 // names and codes; synthetic inner boundaries) into st as the main layer when
-// that layer has no boundary set yet, and its sites (see seedDemoSites) when
-// st has no sites and its main layer is the demo; otherwise it leaves st
-// alone. It reports whether it wrote anything.
+// that layer has no boundary set yet, its sites (see seedDemoSites) when
+// st has no sites and its main layer is the demo, and its address layer
+// likewise (seedDemoAddresses, SQLite only); otherwise it leaves st alone.
+// It reports whether it wrote anything.
 func SeedDemo(ctx context.Context, st Store) (bool, error) {
 	grids, err := seedDemoGrids(ctx, st)
 	if err != nil {
 		return false, err
 	}
 	sites, err := seedDemoSites(ctx, st)
-	return grids || sites, err
+	if err != nil {
+		return grids || sites, err
+	}
+	sq, ok := st.(*SQLite) // the address layer lives in the SQLite store only
+	if !ok {
+		return grids || sites, nil
+	}
+	addrs, err := seedDemoAddresses(ctx, sq)
+	return grids || sites || addrs, err
 }
 
 // demoNote marks the boundary version SeedDemo writes.

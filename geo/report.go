@@ -42,6 +42,8 @@ type Report struct {
 	DoneAt     time.Time // when it left the open states (resolved or rejected); zero while open
 
 	Events []Event // oldest first; never rewritten, only appended to
+
+	Geocode *Geocoded // how a report sent with an address was matched; nil for one sent with a point
 }
 
 // GridRef names a grid as it was when a report was assigned to it.

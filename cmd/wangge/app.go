@@ -30,6 +30,7 @@ func (m *Main) commands() []command {
 		{"serve", "run the HTTP service (--demo: on the embedded demo district)", (*Main).serve},
 		{"import grids", "import grid boundaries from GeoJSON files", (*Main).importGrids},
 		{"import sites", "import sites (stations, schools, residential points, ...) from GeoJSON or CSV", (*Main).importSites},
+		{"import addresses", "import the address layer (gazetteer) from CSV address,lon,lat,... or GeoJSON points", (*Main).importAddresses},
 		{"locate", "find the owning grid of each CSV row id,lon,lat (stdin → stdout)", (*Main).locate},
 		{"convert", "convert CSV id,lon,lat between wgs84, gcj02 and bd09 (stdin → stdout)", (*Main).convert},
 		{"versions", "list the boundary versions of a layer", (*Main).versions},

@@ -81,6 +81,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		log.Info("boundaries loaded", "version", set.Version, "grids", ix.Len(), "ms", time.Since(start).Milliseconds())
 	}
 
+	addresses, err := loadAddresses(ctx, store, holder.Load(), log)
+	if err != nil {
+		return fmt.Errorf("load addresses: %w", err)
+	}
 	reports := data.NewReports(store)
 	defer reports.Close()
 	var demoToken string
@@ -94,7 +98,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Boundaries: holder, Grids: store, AdminToken: m.Getenv("WANGGE_ADMIN_TOKEN"),
 		Logger: log, Version: version, MaxBatchPoints: *maxBatch,
 		Reports: reports, Tokens: data.NewTokenCache(store, tokenTTL), Categories: cats, PublicRoutes: publicRoutes(*public),
-		Sites: store, Presets: presets,
+		Sites: store, Presets: presets, Addresses: addresses,
 	})
 	if err := srv.LoadSites(ctx); err != nil {
 		return fmt.Errorf("load sites: %w", err)

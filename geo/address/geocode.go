@@ -225,13 +225,13 @@ func maximal(hs []hit) []hit {
 }
 
 // chooseRoad picks the road hit nearest the end of the head (right before
-// the house number); of those ending there, the longest, then an exact one;
+// the house number), not followed by a street or community name; of those ending there, the longest, then an exact one;
 // nil when there is none.
 func chooseRoad(hs []hit) *hit {
 	var best *hit
 	for i := range hs {
 		h := &hs[i]
-		if h.t.k != kRoad {
+		if h.t.k != kRoad || beforeAdmin(hs, h) {
 			continue
 		}
 		if best == nil || h.en > best.en || (h.en == best.en && h.st < best.st) || (h.en == best.en && h.st == best.st && !h.fuzzy && best.fuzzy) {
@@ -245,13 +245,31 @@ func chooseRoad(hs []hit) *hit {
 	return &r
 }
 
+// beforeAdmin reports whether a street or community is named after road hit
+// h: then h is a street written short (建中街 for 建中街街道 in 建中街西福民),
+// not the road.
+func beforeAdmin(hs []hit, h *hit) bool {
+	for _, o := range hs {
+		if (o.t.k == kStreet || o.t.k == kCommunity) && o.st >= h.en {
+			return true
+		}
+	}
+	return false
+}
+
 // dropOverlapping keeps the road hits overlapping road (the road as written,
 // and the roads one character away: all are asked for, the house number and
 // the community decide) and the other hits not overlapping any of them;
 // road hits elsewhere are street names written short, or noise.
 func dropOverlapping(hs []hit, road *hit) []hit {
-	if road == nil {
-		return hs
+	if road == nil { // every road hit, if any, names a street
+		out := hs[:0:0]
+		for _, h := range hs {
+			if h.t.k != kRoad {
+				out = append(out, h)
+			}
+		}
+		return out
 	}
 	st, en := road.st, road.en
 	for _, h := range hs {

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/api"
+	"github.com/wangge/wangge/data"
+	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/geo/address"
+	"github.com/wangge/wangge/geo/crs"
+)
+
+// importAddresses: wangge import addresses FILE... [--db PATH] [--crs X] [--append]
+func (m *Main) importAddresses(ctx context.Context, args []string) error {
+	fs := m.newFlags("import addresses")
+	db := m.dbFlag(fs)
+	crsName := fs.String("crs", "wgs84", "coordinate system of the input: wgs84, gcj02 or bd09")
+	add := fs.Bool("append", false, "add to the address layer instead of replacing it")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("%w: no input files (wangge import addresses FILE... [flags])", errUsage)
+	}
+	system, err := crs.Parse(*crsName)
+	if err != nil {
+		return fmt.Errorf("%w: --crs: %v", errUsage, err)
+	}
+	var f data.AddressFields
+	if system != crs.WGS84 {
+		f.Transform = func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }
+	}
+	start := time.Now()
+	prog := newProgress(m.Stderr, "read")
+	var recs []address.Record
+	for _, path := range files {
+		base := len(recs)
+		f.Progress = func(n int) { prog.update(base + n) }
+		rs, err := data.ReadAddressesFile(path, f)
+		if err != nil {
+			return fmt.Errorf("%w (nothing imported)", err)
+		}
+		recs = append(recs, rs...)
+	}
+	prog.done(len(recs))
+	readT := time.Since(start)
+
+	store, err := data.OpenSQLite(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ix, err := currentIndex(ctx, store)
+	if err != nil {
+		return err
+	}
+	if ix == nil {
+		fmt.Fprintln(m.Stderr, "note: no boundary set yet: addresses are imported without owners")
+	}
+	wprog := newProgress(m.Stderr, "wrote")
+	res, err := store.ImportAddresses(ctx, recs, data.AddressImport{Append: *add, Index: ix, Progress: wprog.update})
+	if err != nil {
+		return fmt.Errorf("%w (nothing imported)", err)
+	}
+	wprog.done(res.Written)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(m.Stderr, "%d addresses read (%.1fs) and written (%.1fs); peak heap %d MiB\n",
+		len(recs), readT.Seconds(), (time.Since(start) - readT).Seconds(), ms.HeapSys>>20)
+	fmt.Fprintf(m.Stdout, "addresses: %d written, %d outside every grid, %d in the layer\n", res.Written, res.Outside, res.Total)
+	return nil
+}
+
+// loadAddresses indexes the store's address layer with the hierarchy names
+// of the boundaries ix (nil: none yet): an empty layer still answers the
+// names of streets, communities and grids.
+// The address layer lives in the SQLite store; on PostgreSQL only the
+// names are answered.
+func loadAddresses(ctx context.Context, store data.Store, ix *geo.Index, log *slog.Logger) (*api.AddressHolder, error) {
+	start := time.Now()
+	var recs []address.Record
+	if sq, ok := store.(*data.SQLite); ok {
+		var err error
+		if recs, err = sq.Addresses(ctx); err != nil {
+			return nil, err
+		}
+	}
+	aix := address.NewIndex(recs, ix)
+	h := new(api.AddressHolder)
+	h.Store(aix)
+	log.Info("addresses loaded", "addresses", aix.Len(), "names", aix.Areas(), "ms", time.Since(start).Milliseconds())
+	return h, nil
+}
