@@ -24,7 +24,7 @@ func mustMerge(t testing.TB, a, b *geo.Set, opt MergeOptions) *MergeResult {
 // its grids add up to the union of both layers plus the gaps repair filled.
 func checkMerged(t *testing.T, name string, res *MergeResult, a, b *geo.Set) {
 	t.Helper()
-	for _, k := range []Kind{KindOverlap, KindGap, KindOutsideParent, KindInvalid} {
+	for _, k := range []Kind{KindOverlap, KindGap, KindOutsideParent, KindInvalid, KindSliver} {
 		if n := res.Repair.After.Count(k); n > 0 {
 			t.Errorf("%s: %d %s problems in the merged set", name, n, k)
 		}

@@ -3,6 +3,7 @@ package topology
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -35,7 +36,7 @@ const (
 	ChangeOverlap ChangeKind = "overlap"        // an overlap taken from one grid, left to the other
 	ChangeOutside ChangeKind = "outside_parent" // the part of a child outside its parent cut off
 	ChangeGap     ChangeKind = "gap"            // a gap given to a neighbour
-	ChangeSliver  ChangeKind = "sliver"         // a merge's sliver given to a neighbour (Merge)
+	ChangeSliver  ChangeKind = "sliver"         // a small part given to a neighbour (or dropped), or a merge's sliver
 	ChangeLeft    ChangeKind = "unresolved"     // a gap no neighbour borders, left as it is
 )
 
@@ -105,6 +106,10 @@ const maxRepairRounds = 6
 //     among those along its border. A gap no sibling borders stays and is
 //     reported as unresolved.
 //
+//  4. sliver: a part of a grid of several parts smaller than MinAreaM2 goes
+//     to the sibling sharing the longest edge with it, or is dropped when
+//     none borders it (an island smaller than the threshold).
+//
 // Pieces of repairFloorM2 (0.01 m²) and more are moved; MinAreaM2 is only
 // the threshold of the Before and After reports. Areas moved are ellipsoidal m². It fails only
 // when ctx is done or the result is not a usable set (a grid repaired away).
@@ -166,6 +171,9 @@ func RepairSet(ctx context.Context, set *geo.Set, opt RepairOptions) (*RepairRes
 		if n == 0 {
 			break
 		}
+	}
+	if opt.MinAreaM2 > 0 {
+		moveSlivers(out, opt.MinAreaM2, res)
 	}
 	if ix, err = geo.NewIndex(out); err != nil {
 		return nil, fmt.Errorf("repaired set: %w", err)
@@ -388,4 +396,62 @@ func ruleWhy(rule Rule, cands []candidate) string {
 		parts = append(parts, fmt.Sprintf("%s %.0f m", c.code, c.border))
 	}
 	return "shared edge: " + strings.Join(parts, ", ")
+}
+
+// moveSlivers gives each part smaller than minAreaM2 of a grid of several
+// parts (one of them at least minAreaM2) to the sibling (same parent and
+// level) sharing the longest edge with it, or drops it when none does, in
+// place. The part is taken out of its grid as it is (no
+// overlay) and joined to the sibling by a union.
+func moveSlivers(set *geo.Set, minAreaM2 float64, res *RepairResult) {
+	type key struct{ parent, level string }
+	sibs := map[key][]int{}
+	for i, g := range set.Grids {
+		k := key{g.Parent, g.Level}
+		sibs[k] = append(sibs[k], i)
+	}
+	gain := map[int]orb.MultiPolygon{}
+	for i := range set.Grids {
+		g := &set.Grids[i]
+		if len(g.Geometry) < 2 || !slices.ContainsFunc(g.Geometry, func(pg orb.Polygon) bool { return PolygonAreaM2(pg) >= minAreaM2 }) {
+			continue // one part, or only small ones: moving them would delete the grid
+		}
+		var keep orb.MultiPolygon
+		for _, pg := range g.Geometry {
+			area := PolygonAreaM2(pg)
+			if area >= minAreaM2 {
+				keep = append(keep, pg)
+				continue
+			}
+			pb := ringBound(pg[0]).Pad(1e-6)
+			var near []int
+			var gs []orb.MultiPolygon
+			for _, j := range sibs[key{g.Parent, g.Level}] {
+				if j != i && set.Grids[j].Geometry.Bound().Intersects(pb) {
+					near = append(near, j)
+					gs = append(gs, set.Grids[j].Geometry)
+				}
+			}
+			l := borderLengths(pg, gs)
+			best := -1
+			for k := range near {
+				if l[k] > 0 && (best < 0 || l[k] > l[best]) {
+					best = k
+				}
+			}
+			if best < 0 {
+				res.Changes = append(res.Changes, Change{Kind: ChangeSliver, Level: g.Level, Grids: []string{g.Code}, AreaM2: area, Geometry: orb.MultiPolygon{pg},
+					Detail: fmt.Sprintf("part of %s of %s dropped: no sibling borders it", formatArea(area), label(g))})
+				continue
+			}
+			w := &set.Grids[near[best]]
+			gain[near[best]] = append(gain[near[best]], pg)
+			res.Changes = append(res.Changes, Change{Kind: ChangeSliver, Level: g.Level, Grids: []string{w.Code, g.Code}, AreaM2: area, Geometry: orb.MultiPolygon{pg},
+				Detail: fmt.Sprintf("part of %s of %s given to %s (shared edge %.0f m)", formatArea(area), label(g), label(w), l[best])})
+		}
+		g.Geometry = keep
+	}
+	for _, j := range slices.Sorted(maps.Keys(gain)) {
+		set.Grids[j].Geometry = Union(append(slices.Clone(set.Grids[j].Geometry), gain[j]...))
+	}
 }

@@ -18,7 +18,7 @@ func TestRepairSetZhengzhou(t *testing.T) {
 			if res.Before.Count(KindOverlap) == 0 || res.Before.Count(KindGap) == 0 {
 				t.Fatalf("tol %g: the simplified layer has %d overlaps and %d gaps; want some of each", tol, res.Before.Count(KindOverlap), res.Before.Count(KindGap))
 			}
-			for _, k := range []Kind{KindOverlap, KindGap, KindOutsideParent, KindInvalid} {
+			for _, k := range []Kind{KindOverlap, KindGap, KindOutsideParent, KindInvalid, KindSliver} {
 				if n := res.After.Count(k); n > 0 {
 					t.Errorf("tol %g rule %s: %d %s problems left after repair", tol, rule, n, k)
 				}
