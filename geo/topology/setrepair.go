@@ -96,7 +96,9 @@ const maxRepairRounds = 6
 // result shares the grids' attribute maps and unchanged rings):
 //
 //  1. snap: vertices within SnapM metres merge;
+//
 //  2. fix_invalid: every geometry is made valid (Repair);
+//
 //  3. then, in rounds until Validate (with no area threshold) finds no
 //     overlap, gap or part outside a parent, or maxRepairRounds: each
 //     overlap piece (each polygon of the overlap of two siblings) stays with
