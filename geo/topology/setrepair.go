@@ -96,25 +96,21 @@ const maxRepairRounds = 6
 // result shares the grids' attribute maps and unchanged rings):
 //
 //  1. snap: vertices within SnapM metres merge;
-//
 //  2. fix_invalid: every geometry is made valid (Repair);
+//  3. then, in rounds until Validate finds no overlap, gap or part outside a
+//     parent of repairFloorM2 (0.01 m²) or more, or maxRepairRounds (see
+//     repairRound): the whole overlap of two siblings stays with the one
+//     the rule picks and is cut from the other; the part of a child outside
+//     its parent is cut from it; each gap polygon (in a parent, or enclosed
+//     by roots) goes to the sibling the rule picks among those along its
+//     border (a gap no sibling borders stays: change "unresolved");
+//  4. sliver: when MinAreaM2 > 0, a part smaller than it of a grid with a
+//     larger part goes to the sibling sharing the longest edge with it, or
+//     is dropped when none borders it (an island below the threshold).
 //
-//  3. then, in rounds until Validate (with no area threshold) finds no
-//     overlap, gap or part outside a parent, or maxRepairRounds: each
-//     overlap piece (each polygon of the overlap of two siblings) stays with
-//     the sibling the rule picks and is cut from the other; the part of a
-//     child outside its parent is cut from the child; each gap polygon (in a
-//     parent, or enclosed by roots) is given to the sibling the rule picks
-//     among those along its border. A gap no sibling borders stays and is
-//     reported as unresolved.
-//
-//  4. sliver: a part of a grid of several parts smaller than MinAreaM2 goes
-//     to the sibling sharing the longest edge with it, or is dropped when
-//     none borders it (an island smaller than the threshold).
-//
-// Pieces of repairFloorM2 (0.01 m²) and more are moved; MinAreaM2 is only
-// the threshold of the Before and After reports. Areas moved are ellipsoidal m². It fails only
-// when ctx is done or the result is not a usable set (a grid repaired away).
+// MinAreaM2 is also the threshold of the Before and After reports. Areas
+// are ellipsoidal m². It fails only when ctx is done or the set cannot be
+// indexed.
 func RepairSet(ctx context.Context, set *geo.Set, opt RepairOptions) (*RepairResult, error) {
 	if opt.Rule == "" {
 		opt.Rule = RuleLongestEdge
