@@ -95,7 +95,7 @@ func Query(a Addr, k int, rng *rand.Rand) string {
 	case 1:
 		return c.Community + c.Road + c.Number + "号" + c.Building + "号楼"
 	case 2:
-		return strings.TrimSuffix(c.District, "区") + c.Road + cn(c.Number) + "号" + cn(c.Building) + "栋"
+		return strings.TrimSuffix(c.District, "区") + c.Community + c.Road + cn(c.Number) + "号" + cn(c.Building) + "栋"
 	case 3:
 		return c.District + "，" + c.Community + "，" + c.Road + fullWidth(c.Number) + "号 " + fullWidth(c.Building) + "幢"
 	}

@@ -32,6 +32,7 @@ func BenchmarkGeocode(b *testing.B) {
 			build := time.Since(start)
 			runtime.GC()
 			runtime.ReadMemStats(&m1)
+			runtime.KeepAlive(recs)
 			recs = nil
 			rng := rand.New(rand.NewPCG(2, 3))
 			const nq = 4096

@@ -331,7 +331,7 @@ func (ix *Index) fuzzySpan(head string, offs []int, st, en int, covered []bool, 
 	try := func(i, j int, s string, probe []rune) {
 		check := func(ai int32) {
 			a := ix.aliasKey[ai]
-			if !editDistance1([]rune(a), probe) {
+			if !editDistance1(ix.aliasRunes[ai], probe) {
 				return
 			}
 			for _, t := range ix.exact[a] {
@@ -370,8 +370,7 @@ func (ix *Index) fuzzySpan(head string, offs []int, st, en int, covered []bool, 
 					}
 				}
 				for _, ai := range ix.dels[ds] {
-					a := []rune(ix.aliasKey[ai])
-					if editDistance1(a, sub) {
+					if editDistance1(ix.aliasRunes[ai], sub) {
 						for _, t := range ix.exact[ix.aliasKey[ai]] {
 							h := hit{st: st + i, en: st + j, t: t, fuzzy: true}
 							if !seen[h] {

@@ -63,11 +63,12 @@ type Index struct {
 	recs  []rec
 	text  []byte // the addresses, concatenated
 
-	exact    map[string][]target // alias → names
-	dels     map[string][]int32  // an alias without one character → aliasKeys
-	aliasKey []string
-	aliasTgt [][]target
-	maxAlias int // longest alias in runes
+	exact      map[string][]target // alias → names
+	dels       map[string][]int32  // an alias without one character → aliasKeys
+	aliasKey   []string
+	aliasRunes [][]rune // aliasKey as runes, for the edit distance
+	aliasTgt   [][]target
+	maxAlias   int // longest alias in runes
 
 	byNumber map[[2]int32][]int32 // (road, number) → records
 	byPOI    map[int32][]int32    // poi → records
@@ -132,6 +133,10 @@ func NewIndex(recs []Record, grids *geo.Index) *Index {
 		levelKind = ix.addAreas(grids)
 	}
 	aliasSeen := map[target]bool{}
+	var keyCache [nKinds]map[string]int32 // raw component → key id: names repeat
+	for k := range keyCache {
+		keyCache[k] = map[string]int32{}
+	}
 	ix.recs = make([]rec, 0, len(recs))
 	for i := range recs {
 		r := &recs[i]
@@ -152,7 +157,11 @@ func NewIndex(recs []Record, grids *geo.Index) *Index {
 			if v == "" {
 				continue
 			}
-			id := ix.intern(key(k, v))
+			id, ok := keyCache[k][v]
+			if !ok {
+				id = ix.intern(key(k, v))
+				keyCache[k][v] = id
+			}
 			rc.c[k] = id
 			if id == 0 {
 				continue
@@ -228,8 +237,10 @@ func (ix *Index) addAliases(k kind, id int32, name string) {
 // strings within one edit share such a form, or one is such a form of the
 // other).
 func (ix *Index) buildDeletions() {
+	ix.aliasRunes = make([][]rune, len(ix.aliasKey))
 	for i, a := range ix.aliasKey {
 		rs := []rune(a)
+		ix.aliasRunes[i] = rs
 		if len(rs) < fuzzyMin {
 			continue
 		}

@@ -159,19 +159,20 @@ func suffixAt(rs []rune, max int, suffixes, not []string) int {
 	limit := min(len(rs), max)
 	for end := 2; end <= limit; end++ {
 		for _, suf := range suffixes {
-			sr := []rune(suf)
-			if end < len(sr)+1 || !hasPrefixRunes(rs[end-len(sr):], suf) {
+			n := runeCount(suf)
+			if end < n+1 || !hasPrefixRunes(rs[end-n:], suf) {
 				continue
 			}
+			sr := rs[end-n : end]
 			if end < len(rs) && strings.ContainsRune(roadStop, rs[end]) {
 				continue
 			}
 			bad := false
 			for _, n := range not {
-				nr := []rune(n)
-				for off := 0; off < len(nr) && !bad; off++ {
+				nn := runeCount(n)
+				for off := 0; off < nn && !bad; off++ {
 					st := end - len(sr) - off
-					if st >= 0 && hasPrefixRunes(rs[st:], n) && st+len(nr) >= end {
+					if st >= 0 && hasPrefixRunes(rs[st:], n) && st+nn >= end {
 						bad = true
 					}
 				}
@@ -184,11 +185,20 @@ func suffixAt(rs []rune, max int, suffixes, not []string) int {
 	return 0
 }
 
+// runeCount is utf8.RuneCountInString for the short suffixes here.
+func runeCount(s string) int {
+	n := 0
+	for range s {
+		n++
+	}
+	return n
+}
+
 // extendSuffix widens a suffix match [st,end) to a longer suffix of the list
 // written at the same place (社区 → 社区居民委员会).
 func extendSuffix(rs []rune, st, end int, suffixes []string) int {
 	for _, suf := range suffixes {
-		if n := len([]rune(suf)); st+n > end && hasPrefixRunes(rs[st:], suf) {
+		if n := runeCount(suf); st+n > end && hasPrefixRunes(rs[st:], suf) {
 			end = st + n
 		}
 	}
@@ -203,8 +213,8 @@ var roadSuffixes = []string{"大道", "大街", "胡同", "路", "街", "道", "
 func lastRoadEnd(rs []rune) int {
 	for end := len(rs); end >= 2; end-- {
 		for _, suf := range roadSuffixes {
-			sr := []rune(suf)
-			if end-len(sr) >= 1 && hasPrefixRunes(rs[end-len(sr):], suf) {
+			n := runeCount(suf)
+			if end-n >= 1 && hasPrefixRunes(rs[end-n:], suf) {
 				return end
 			}
 		}
