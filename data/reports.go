@@ -85,17 +85,13 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 
 // createReport is CreateReport after the placement is encoded.
 func (s *Reports) createReport(ctx context.Context, r *geo.Report, idem *geo.IdempotencyKey, pl placement) (body []byte, replayed bool, err error) {
-	do := s.w.do
 	if s.pg {
-		do = s.w.doReport
+		c := &pgCreate{r: r, idem: idem, pl: pl}
+		err := s.w.doCreate(ctx, c)
+		return c.body, c.replayed, err
 	}
-	err = do(ctx, func(b *batch) error {
+	err = s.w.do(ctx, func(b *batch) error {
 		body, replayed = nil, false
-		if s.pg {
-			var err error
-			body, replayed, err = pgCreateReport(b, r, idem, pl)
-			return err
-		}
 		if idem != nil {
 			var hash, stored []byte
 			err := b.queryRow(`SELECT request_hash, body FROM idempotency_keys WHERE scope = ? AND key = ?`,

@@ -43,6 +43,9 @@ type writeOp struct {
 	// newReport: on PostgreSQL the batch draws a report id for the
 	// operation before it runs (see batch.reportID).
 	newReport bool
+	// create, when set, is the report fn stores (PostgreSQL): a batch of
+	// nothing but creates is pipelined (see commitPipelined).
+	create *pgCreate
 }
 
 // batch is the transaction one group of operations runs in.
@@ -145,10 +148,11 @@ func (w *writer) do(ctx context.Context, fn func(b *batch) error) error {
 	return w.run1(&writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)})
 }
 
-// doReport is do for an operation that stores one new report, whose id
-// fn takes with b.reportID on PostgreSQL.
-func (w *writer) doReport(ctx context.Context, fn func(b *batch) error) error {
-	return w.run1(&writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), newReport: true})
+// doCreate stores c, a new report, on PostgreSQL, and waits until its
+// batch has committed.
+func (w *writer) doCreate(ctx context.Context, c *pgCreate) error {
+	return w.run1(&writeOp{ctx: ctx, fn: func(b *batch) error { return pgCreateReport(b, c) },
+		done: make(chan error, 1), newReport: true, create: c})
 }
 
 // run1 queues op and waits until its batch has committed.
@@ -347,6 +351,13 @@ func (w *writer) commitFast(ctx context.Context, conn *sql.Conn, ops []*writeOp)
 	}
 	if len(live) == 0 {
 		return nil, nil
+	}
+	creates := true
+	for _, op := range live {
+		creates = creates && op.create != nil
+	}
+	if creates {
+		return w.commitPipelined(ctx, conn, live)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -172,5 +174,49 @@ func testStoreAddresses(t *testing.T, k storeKind) {
 	}
 	if n, err := st.AddressCount(ctx); n != 1 || err != nil {
 		t.Errorf("AddressCount after replacing = %d, %v; want 1", n, err)
+	}
+}
+
+// TestPgPipelineFallback: on PostgreSQL a batch of creates is pipelined; a
+// statement failing in it (here the check on coordinates, which the API's
+// validation would have refused) sends the batch one by one, under
+// savepoints: that report fails alone, the others are stored once each,
+// and replays in the same batch get the first answer.
+func TestPgPipelineFallback(t *testing.T) {
+	_, rs, ix := openReports(t, kindPostgres)
+	ctx := context.Background()
+	const n = 60
+	errs := make([]error, n)
+	bodies := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := newReport(t, ix, orb.Point{0.1 + float64(i)/n, 0.5}, day0, "1")
+			var idem *geo.IdempotencyKey
+			switch {
+			case i == n/2:
+				r.Point = orb.Point{500, 0.5}
+			case i%10 == 0:
+				idem = &geo.IdempotencyKey{Scope: "1", Key: "same", Render: func(r *geo.Report) ([]byte, error) { return fmt.Appendf(nil, "%d", r.ID), nil }}
+			}
+			var body []byte
+			body, _, errs[i] = rs.CreateReport(ctx, r, idem)
+			bodies[i] = string(body)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == n/2) {
+			t.Errorf("report %d: err %v", i, err)
+		}
+		if i%10 == 0 && i != n/2 && bodies[i] != bodies[0] {
+			t.Errorf("same key answered %q and %q", bodies[0], bodies[i])
+		}
+	}
+	// One refused, five under one key (stored once).
+	if got, want := countReports(t, rs), n-1-5+1; got != want {
+		t.Errorf("%d reports stored, want %d", got, want)
 	}
 }
