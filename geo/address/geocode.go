@@ -11,7 +11,8 @@ import (
 var weights = [nKinds]float64{kProvince: 0.5, kCity: 0.5, kDistrict: 1, kStreet: 1, kCommunity: 1.5,
 	kRoad: 3, kNumber: 3, kBuilding: 2, kUnit: 0, kPOI: 2}
 
-// Credit of a component in a score: exact, one character off, and an
+// Credit of a component in a score: exact, one character off in a name of
+// five or more characters (shorter ones get less, see fuzzyCredit), and an
 // administrative name the answer does not know (neither agrees nor
 // contradicts).
 const (
@@ -34,19 +35,32 @@ type hit struct {
 type query struct {
 	given  [nKinds]bool
 	keys   [nKinds][]int32
-	fuzzy  [nKinds][]bool
+	credits [nKinds][]float64 // per key: creditExact, or fuzzyCredit of a name one character off
 	grid   string // a 第N网格 named in the text, normalised
 	hasGrd bool
 }
 
-func (q *query) add(k kind, id int32, fuzzy bool) {
+func (q *query) add(k kind, id int32, credit float64) {
 	q.given[k] = true
 	if i := slices.Index(q.keys[k], id); i >= 0 {
-		q.fuzzy[k][i] = q.fuzzy[k][i] && fuzzy
+		q.credits[k][i] = max(q.credits[k][i], credit)
 		return
 	}
 	q.keys[k] = append(q.keys[k], id)
-	q.fuzzy[k] = append(q.fuzzy[k], fuzzy)
+	q.credits[k] = append(q.credits[k], credit)
+}
+
+// fuzzyCredit is the credit of a name of n characters matched with one
+// wrong, missing or extra character: one of three characters is a third of
+// the name (幸福路 for 银福路), one of six much less.
+func fuzzyCredit(n int) float64 {
+	switch {
+	case n <= 3:
+		return 0.5
+	case n == 4:
+		return 0.7
+	}
+	return creditFuzzy
 }
 
 // credit is how well key id of kind k meets the query: 0 when it
@@ -59,10 +73,7 @@ func (q *query) credit(k kind, id int32) float64 {
 		return 0
 	}
 	if i := slices.Index(q.keys[k], id); i >= 0 {
-		if q.fuzzy[k][i] {
-			return creditFuzzy
-		}
-		return creditExact
+		return q.credits[k][i]
 	}
 	return 0
 }
@@ -114,20 +125,24 @@ func (ix *Index) Geocode(q string, limit int) []Match {
 		v string
 	}{{kNumber, number}, {kBuilding, building}, {kUnit, unit}} {
 		if hp.v != "" {
-			qq.add(hp.k, ix.strID[hp.v], false) // 0 when unknown: never matches
+			qq.add(hp.k, ix.strID[hp.v], creditExact) // 0 when unknown: never matches
 		}
 	}
 	hs = append(hs, ix.fuzzyHits(head, offs, hs)...)
 	road := chooseRoad(hs)
 	hs = dropOverlapping(hs, road)
 	for _, h := range hs {
-		qq.add(h.t.k, h.t.id, h.fuzzy)
+		c := creditExact
+		if h.fuzzy {
+			c = fuzzyCredit(h.en - h.st)
+		}
+		qq.add(h.t.k, h.t.id, c)
 	}
 	if housePOI != "" {
 		if ts, ok := ix.exact[housePOI]; ok {
 			for _, t := range ts {
 				if t.k == kPOI {
-					qq.add(kPOI, t.id, false)
+					qq.add(kPOI, t.id, creditExact)
 				}
 			}
 		} else {
