@@ -33,11 +33,11 @@ type hit struct {
 // query is a parsed query: per kind, the keys it names and whether one
 // character was off.
 type query struct {
-	given  [nKinds]bool
-	keys   [nKinds][]int32
+	given   [nKinds]bool
+	keys    [nKinds][]int32
 	credits [nKinds][]float64 // per key: creditExact, or fuzzyCredit of a name one character off
-	grid   string // a 第N网格 named in the text, normalised
-	hasGrd bool
+	grid    string            // a 第N网格 named in the text, normalised
+	hasGrd  bool
 }
 
 func (q *query) add(k kind, id int32, credit float64) {
