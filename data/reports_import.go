@@ -87,6 +87,7 @@ type ReportImport struct {
 
 	enc     importEncoder
 	stored  map[int64]bool // placements known to be in report_placements
+	pg      *pgImport      // on PostgreSQL, instead of c
 	indexes []string       // CREATE INDEX statements to run again at Commit
 }
 
@@ -95,8 +96,12 @@ func (s *Reports) BeginImport(ctx context.Context, opts ImportOptions) (*ReportI
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("import reports: %w", err)
 	}
-	if s.st == nil {
-		return nil, errors.New("import reports: the PostgreSQL store has no bulk import yet: import into a SQLite file, then wangge migrate --from FILE --to URL")
+	if s.pg {
+		imp := &ReportImport{ctx: ctx, opts: opts, enc: importEncoder{places: map[placementKey]placement{}}}
+		if err := s.beginPgImport(ctx, imp); err != nil {
+			return nil, fmt.Errorf("import reports: %w", err)
+		}
+		return imp, nil
 	}
 	c, err := openSQLiteConn(s.st.path)
 	if err != nil {
@@ -363,6 +368,15 @@ func (imp *ReportImport) Add(rs []*geo.Report) error {
 // their ids, which follow one another in the order added. Batches must be
 // added from one goroutine.
 func (imp *ReportImport) AddBatch(b *ImportBatch) error {
+	if imp.pg != nil {
+		if b.err != nil {
+			return fmt.Errorf("import report %d: %w", imp.pg.n+1+b.bad, b.err)
+		}
+		if err := imp.pg.add(imp.ctx, imp, b); err != nil {
+			return fmt.Errorf("import reports: %w", err)
+		}
+		return nil
+	}
 	if imp.c == nil {
 		return errors.New("import reports: the import is over")
 	}
@@ -477,6 +491,16 @@ func (imp *ReportImport) storePlacement(pl placement) error {
 // every report added is stored, or none is. It returns how many were
 // stored.
 func (imp *ReportImport) Commit() (int, error) {
+	if p := imp.pg; p != nil {
+		if imp.opts.Step != nil {
+			imp.opts.Step("commit")
+		}
+		imp.pg = nil
+		if err := p.commit(imp.ctx); err != nil {
+			return 0, fmt.Errorf("import reports: %w", err)
+		}
+		return p.n, nil
+	}
 	if imp.c == nil {
 		return 0, errors.New("import reports: the import is over")
 	}
@@ -539,6 +563,11 @@ func indexName(def string) string {
 // Rollback abandons the import: nothing of it is stored. It closes the
 // import's connection, which rolls back a transaction still open.
 func (imp *ReportImport) Rollback() {
+	if imp.pg != nil {
+		imp.pg.rollback()
+		imp.pg = nil
+		return
+	}
 	if imp.c == nil {
 		return
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,8 +10,10 @@ import (
 	"github.com/wangge/wangge/geo"
 )
 
-func TestReportsImport(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestReportsImport(t *testing.T) { forEachStore(t, testReportsImport) }
+
+func testReportsImport(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	src := writeFile(t, "grids.geojson", twoGrids)
 	if code, _, errs := run(t, "", "import", "grids", src, "--db", db, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import grids: %s", errs)
@@ -35,7 +36,7 @@ func TestReportsImport(t *testing.T) {
 		t.Errorf("stdout %q stderr %q", out, errs)
 	}
 	ctx := context.Background()
-	st, err := data.OpenSQLite(ctx, db)
+	st, err := data.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
