@@ -115,7 +115,6 @@ func (p *pgImport) rollback() {
 	p.conn.Close()
 }
 
-
 // tableColumns are the columns of table as Migrate copies them.
 func tableColumns(table string) []string {
 	for _, t := range copyTables {
