@@ -3,20 +3,17 @@ package data
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/wangge/wangge/geo"
 )
 
-func TestRestoreVersion(t *testing.T) {
+func TestRestoreVersion(t *testing.T) { forEachStore(t, testRestoreVersion) }
+
+func testRestoreVersion(t *testing.T, k storeKind) {
 	ctx := context.Background()
-	st, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, k)
 	first := testSet("main", "a", "b")
 	v1, err := st.SaveSet(ctx, first, "first")
 	if err != nil {
