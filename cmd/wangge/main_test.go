@@ -55,8 +55,10 @@ func readCSV(t *testing.T, s string) []map[string]string {
 	return out
 }
 
-func TestImportAndLocate(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestImportAndLocate(t *testing.T) { forEachStore(t, testImportAndLocate) }
+
+func testImportAndLocate(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	src := writeFile(t, "grids.geojson", twoGrids)
 	// Flags after the positional argument, as the CLI conventions allow.
 	code, out, errs := run(t, "", "import", "grids", src, "--db", db, "--levels", "district,grid")
@@ -119,8 +121,10 @@ func TestImportAndLocate(t *testing.T) {
 	}
 }
 
-func TestImportIsAllOrNothing(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestImportIsAllOrNothing(t *testing.T) { forEachStore(t, testImportIsAllOrNothing) }
+
+func testImportIsAllOrNothing(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	good := writeFile(t, "good.geojson", twoGrids)
 	if code, _, errs := run(t, "", "import", "grids", "--db", db, good, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import: %s", errs)
@@ -155,8 +159,10 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	}
 }
 
-func TestImportUpsertAndReplace(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestImportUpsertAndReplace(t *testing.T) { forEachStore(t, testImportUpsertAndReplace) }
+
+func testImportUpsertAndReplace(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	src := writeFile(t, "grids.geojson", twoGrids)
 	run(t, "", "import", "grids", src, "--db", db, "--levels", "district,grid")
 	extra := writeFile(t, "extra.geojson", `{"type":"FeatureCollection","features":[

@@ -11,7 +11,7 @@ import (
 // same to versions, locate, sites and token list; copying into a store that
 // is not empty fails with nothing written.
 func TestMigrateCommand(t *testing.T) {
-	a := sitesDB(t) // two boundary imports and two kinds of sites
+	a := sitesDB(t, kindSQLite) // two boundary imports and two kinds of sites
 	if code, _, errs := run(t, "", "import", "grids", writeFile(t, "more.geojson", twoGrids), "--db", a, "--note", "again"); code != 0 {
 		t.Fatalf("second import: %s", errs)
 	}

@@ -21,10 +21,11 @@ const (
 ]}`
 )
 
-// sitesDB is a store with the twoGrids boundaries, stations and homes.
-func sitesDB(t *testing.T) string {
+// sitesDB is a store of kind k with the twoGrids boundaries, stations and
+// homes.
+func sitesDB(t *testing.T, k storeKind) string {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "w.db")
+	db := storeDB(t, k, "w.db")
 	if code, _, errs := run(t, "", "import", "grids", writeFile(t, "grids.geojson", twoGrids), "--db", db, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import grids: %s", errs)
 	}
@@ -39,8 +40,10 @@ func sitesDB(t *testing.T) string {
 	return db
 }
 
-func TestImportSitesAndList(t *testing.T) {
-	db := sitesDB(t)
+func TestImportSitesAndList(t *testing.T) { forEachStore(t, testImportSitesAndList) }
+
+func testImportSitesAndList(t *testing.T, k storeKind) {
+	db := sitesDB(t, k)
 	code, out, _ := run(t, "", "sites", "--db", db)
 	rows := readCSV(t, out)
 	if code != 0 || len(rows) != 5 {
@@ -67,8 +70,10 @@ func TestImportSitesAndList(t *testing.T) {
 	}
 }
 
-func TestImportSitesErrors(t *testing.T) {
-	db := sitesDB(t)
+func TestImportSitesErrors(t *testing.T) { forEachStore(t, testImportSitesErrors) }
+
+func testImportSitesErrors(t *testing.T, k storeKind) {
+	db := sitesDB(t, k)
 	tests := []struct {
 		name, file, body string
 		args             []string
@@ -111,8 +116,10 @@ func TestImportSitesErrors(t *testing.T) {
 	}
 }
 
-func TestCoverageCommand(t *testing.T) {
-	db := sitesDB(t)
+func TestCoverageCommand(t *testing.T) { forEachStore(t, testCoverageCommand) }
+
+func testCoverageCommand(t *testing.T, k storeKind) {
+	db := sitesDB(t, k)
 	// 0.001° of longitude at the equator is 111 m: h1 is covered at 200 m.
 	code, out, errs := run(t, "", "coverage", "--db", db, "--service", "station", "--demand", "residential", "--radius-m", "200")
 	if code != 0 {
@@ -175,8 +182,10 @@ func TestCoverageCommand(t *testing.T) {
 	}
 }
 
-func TestSiteCommand(t *testing.T) {
-	db := sitesDB(t)
+func TestSiteCommand(t *testing.T) { forEachStore(t, testSiteCommand) }
+
+func testSiteCommand(t *testing.T, k storeKind) {
+	db := sitesDB(t, k)
 	cands := writeFile(t, "cands.csv", "id,lon,lat\nnear-h2,1.2,0.801\nfar,1.9,0.1\n")
 	code, out, errs := run(t, "", "site", "--db", db, "--service", "station", "--demand", "residential", "--radius-m", "200",
 		"--k", "1", "--candidates-file", cands, "--format", "csv")

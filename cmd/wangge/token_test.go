@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,8 +9,10 @@ import (
 	"github.com/wangge/wangge/geo"
 )
 
-func TestTokenCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestTokenCLI(t *testing.T) { forEachStore(t, testTokenCLI) }
+
+func testTokenCLI(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	src := writeFile(t, "grids.geojson", twoGrids)
 	if code, _, errs := run(t, "", "import", "grids", src, "--db", db, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import: %s", errs)
@@ -44,7 +45,7 @@ func TestTokenCLI(t *testing.T) {
 			if !strings.Contains(errs, "role "+string(tt.role)) || strings.Contains(errs, tok) {
 				t.Errorf("stderr %q: want the role, never the token", errs)
 			}
-			st, err := data.OpenSQLite(ctx, db)
+			st, err := data.Open(ctx, db)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +94,7 @@ func TestTokenCLI(t *testing.T) {
 	if code, _, errs := run(t, "", "token", "revoke", tokens["reporter"], "--db", db); code != 0 {
 		t.Errorf("revoke by token: exit %d %q", code, errs)
 	}
-	st, _ := data.OpenSQLite(ctx, db)
+	st, _ := data.Open(ctx, db)
 	defer st.Close()
 	for _, name := range []string{"worker", "reporter"} {
 		if _, err := st.Authenticate(ctx, tokens[name]); err == nil {
