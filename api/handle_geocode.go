@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -44,6 +46,37 @@ func (h *AddressHolder) Load() AddressIndex {
 func (h *AddressHolder) Store(ix AddressIndex) { h.p.Store(&ix) }
 
 var errNoAddresses = errors.New("no address index is loaded")
+
+// addressState serialises the rebuilds of the address index: only the one
+// for the latest boundaries is stored.
+type addressState struct {
+	mu  sync.Mutex
+	gen atomic.Int64
+}
+
+// reloadAddresses rebuilds the address index for ix in the background (when
+// an AddressLoader is configured); lookups go on with the old one meanwhile.
+func (s *Server) reloadAddresses(ix *geo.Index) {
+	if s.cfg.AddressLoader == nil || s.cfg.Addresses == nil {
+		return
+	}
+	gen := s.addrs.gen.Add(1)
+	go func() {
+		s.addrs.mu.Lock()
+		defer s.addrs.mu.Unlock()
+		if s.addrs.gen.Load() != gen {
+			return // newer boundaries came in: their rebuild follows
+		}
+		aix, err := s.cfg.AddressLoader(context.Background(), ix)
+		if err != nil {
+			s.log.Error("address index rebuild failed; the previous one stays", "err", err)
+			return
+		}
+		if s.addrs.gen.Load() == gen {
+			s.cfg.Addresses.Store(aix)
+		}
+	}()
+}
 
 // Limits of geocoding input.
 const (

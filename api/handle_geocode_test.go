@@ -1,13 +1,16 @@
 package api_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/api"
+	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/address"
 )
 
@@ -17,7 +20,6 @@ import (
 func newGeocodeFixture(t *testing.T) *rfix {
 	t.Helper()
 	h := new(api.AddressHolder)
-	f := newReportsFixture(t, api.Config{Addresses: h})
 	var recs []address.Record
 	for _, r := range []struct {
 		text     string
@@ -30,6 +32,8 @@ func newGeocodeFixture(t *testing.T) *rfix {
 	} {
 		recs = append(recs, address.Record{Address: r.text, Point: orb.Point{r.lon, r.lat}, Components: address.Parse(r.text)})
 	}
+	loader := func(_ context.Context, ix *geo.Index) (api.AddressIndex, error) { return address.NewIndex(recs, ix), nil }
+	f := newReportsFixture(t, api.Config{Addresses: h, AddressLoader: loader})
 	h.Store(address.NewIndex(recs, f.holder.Load()))
 	return f
 }
@@ -181,5 +185,27 @@ func TestReportByAddress(t *testing.T) {
 	code, m, _ = f.call("reporter", "POST", "/v1/reports", `{"address":"  ","category":"general","title":"t"}`)
 	if c, fl := errorOf(m); code != 400 || c != "missing_address" || fl != "address" {
 		t.Errorf("blank address = %d %v", code, m)
+	}
+}
+
+// TestGeocodeAfterReload: new boundaries (PUT /v1/grids) make the address
+// index be built again in the background: the renamed community is found by
+// its new name.
+func TestGeocodeAfterReload(t *testing.T) {
+	f := newGeocodeFixture(t)
+	renamed := strings.ReplaceAll(district, "西社区", "新华社区")
+	if code, _, raw := f.call("admin", "PUT", "/v1/grids", renamed); code != 200 {
+		t.Fatalf("PUT /v1/grids = %d %s", code, raw)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, m, raw := f.call("", "GET", "/v1/geocode?limit=1&q="+url.QueryEscape("新华社区"), "")
+		if rs := m["results"].([]any); len(rs) > 0 && rs[0].(map[string]any)["precision"] == "community" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the renamed community is not found after the reload: %s", raw)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -66,6 +66,10 @@ type Config struct {
 	// dispatcher unassigned (0: DefaultAddressThreshold).
 	Addresses        *AddressHolder
 	AddressThreshold float64
+	// AddressLoader, when set, builds the address index again for new
+	// boundaries (their names and owners): called in the background after
+	// each swap (PUT /v1/grids, Reload), the result stored in Addresses.
+	AddressLoader func(ctx context.Context, ix *geo.Index) (AddressIndex, error)
 }
 
 // Server is the HTTP service. Create it with New; it is safe for concurrent
@@ -81,6 +85,7 @@ type Server struct {
 	sites    siteState       // the sites in memory (handle_sites_state.go)
 	maps     mapState        // tile sources and cache (handle_tiles_state.go)
 	valid    validationState // topology reports (handle_validation.go)
+	addrs    addressState    // address index rebuilds (handle_geocode.go)
 }
 
 // New builds the server and its routes.
@@ -177,4 +182,5 @@ func (s *Server) index() (*geo.Index, error) {
 func (s *Server) swap(ix *geo.Index) {
 	s.cfg.Boundaries.Store(ix)
 	s.loadedAt.Store(time.Now().UnixNano())
+	s.reloadAddresses(ix)
 }

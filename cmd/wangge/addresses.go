@@ -78,6 +78,18 @@ func (m *Main) importAddresses(ctx context.Context, args []string) error {
 	return nil
 }
 
+// addressLoader rebuilds the address index for new boundaries (the
+// api.Config.AddressLoader of serve).
+func addressLoader(store data.Store, log *slog.Logger) func(context.Context, *geo.Index) (api.AddressIndex, error) {
+	return func(ctx context.Context, ix *geo.Index) (api.AddressIndex, error) {
+		h, err := loadAddresses(ctx, store, ix, log)
+		if err != nil {
+			return nil, err
+		}
+		return h.Load(), nil
+	}
+}
+
 // loadAddresses indexes the store's address layer with the hierarchy names
 // of the boundaries ix (nil: none yet): an empty layer still answers the
 // names of streets, communities and grids.

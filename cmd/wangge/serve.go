@@ -98,7 +98,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Boundaries: holder, Grids: store, AdminToken: m.Getenv("WANGGE_ADMIN_TOKEN"),
 		Logger: log, Version: version, MaxBatchPoints: *maxBatch,
 		Reports: reports, Tokens: data.NewTokenCache(store, tokenTTL), Categories: cats, PublicRoutes: publicRoutes(*public),
-		Sites: store, Presets: presets, Addresses: addresses,
+		Sites: store, Presets: presets, Addresses: addresses, AddressLoader: addressLoader(store, log),
 	})
 	if err := srv.LoadSites(ctx); err != nil {
 		return fmt.Errorf("load sites: %w", err)

@@ -78,3 +78,27 @@ func TestEmptyIndex(t *testing.T) {
 		t.Error("Reverse on an empty index answered")
 	}
 }
+
+// TestConcurrent runs Geocode and Reverse from several goroutines on one
+// index (run with -race): the index is read-only after NewIndex.
+func TestConcurrent(t *testing.T) {
+	ix := demoIndex(t)
+	want := ix.Geocode("郑州市二七区淮河路1号4栋", 3)
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			defer func() { done <- true }()
+			for range 50 {
+				got := ix.Geocode("郑州市二七区淮河路1号4栋", 3)
+				if len(got) != len(want) || got[0].Address != want[0].Address {
+					t.Errorf("concurrent Geocode = %v, want %v", got, want)
+					return
+				}
+				ix.Reverse(want[0].Point)
+			}
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
