@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -231,8 +230,10 @@ func testSiteCommand(t *testing.T, k storeKind) {
 
 // TestServeDemoSitesEndToEnd: the real binary with --demo serves the demo
 // sites, their coverage and siting over HTTP.
-func TestServeDemoSitesEndToEnd(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.db")
+func TestServeDemoSitesEndToEnd(t *testing.T) { forEachStore(t, testServeDemoSitesEndToEnd) }
+
+func testServeDemoSitesEndToEnd(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "demo.db")
 	s := startServer(t, nil, "--demo", "--db", db, "--log-level", "warn")
 	var sites struct{ Count int }
 	if code := getJSON(t, s.url+"/v1/sites?kind=station", &sites); code != 200 || sites.Count != 162 {

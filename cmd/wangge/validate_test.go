@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,8 +15,10 @@ const gappyGrids = `{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"code":"D3","name":"中格","level":"grid","parent":"D"},"geometry":{"type":"Polygon","coordinates":[[[0.9,0],[1,0],[1,0.1],[0.9,0.1],[0.9,0]]]}}
 ]}`
 
-func TestValidateCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestValidateCommand(t *testing.T) { forEachStore(t, testValidateCommand) }
+
+func testValidateCommand(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	if code, _, errs := run(t, "", "import", "grids", writeFile(t, "g.geojson", gappyGrids), "--db", db, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import: %s", errs)
 	}
@@ -78,8 +79,10 @@ func TestValidateCommand(t *testing.T) {
 	}
 }
 
-func TestValidateCommandErrors(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestValidateCommandErrors(t *testing.T) { forEachStore(t, testValidateCommandErrors) }
+
+func testValidateCommandErrors(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	if code, _, errs := run(t, "", "import", "grids", writeFile(t, "g.geojson", twoGrids), "--db", db, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import: %s", errs)
 	}
@@ -105,8 +108,10 @@ func TestValidateCommandErrors(t *testing.T) {
 	}
 }
 
-func TestImportStrict(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestImportStrict(t *testing.T) { forEachStore(t, testImportStrict) }
+
+func testImportStrict(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	src := writeFile(t, "g.geojson", gappyGrids)
 	code, _, errs := run(t, "", "import", "grids", src, "--db", db, "--levels", "district,grid", "--strict")
 	if code != 1 || !strings.Contains(errs, "--strict: the set has 1 × overlap, 1 × gap of at least 1 m² (nothing imported)") ||
