@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -233,6 +234,29 @@ func testServeDemoEndToEnd(t *testing.T, k storeKind) {
 		BoundaryVersion int64 `json:"boundary_version"`
 	}
 	getJSON(t, s.url+"/v1/version", &ver)
+
+	// Geocoding: the hierarchy's names on every store, the demo's address
+	// layer on SQLite (where it lives).
+	geocode := func(q string) (precision, grid string) {
+		var out struct {
+			Results []struct {
+				Precision string
+				Grid      struct{ Code string }
+			}
+		}
+		if code := getJSON(t, s.url+"/v1/geocode?limit=1&q="+url.QueryEscape(q), &out); code != 200 || len(out.Results) == 0 {
+			t.Fatalf("GET /v1/geocode?q=%s = %d, %d results", q, code, len(out.Results))
+		}
+		return out.Results[0].Precision, out.Results[0].Grid.Code
+	}
+	if p, g := geocode("西福民社区第3网格"); p != "grid" || g != "410103008010003" {
+		t.Errorf("geocode 西福民社区第3网格 = %s %s, want grid 410103008010003", p, g)
+	}
+	if k == kindSQLite {
+		if p, g := geocode("郑州市二七区淮河路一号四栋"); p != "building" || !strings.HasPrefix(g, "410103001") {
+			t.Errorf("geocode 淮河路1号4栋 = %s %s, want a building in 淮河路街道", p, g)
+		}
+	}
 
 	// SIGTERM: graceful shutdown, exit status 0.
 	s.cmd.Process.Signal(syscall.SIGTERM)
