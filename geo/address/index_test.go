@@ -28,6 +28,11 @@ func TestFallback(t *testing.T) {
 		{"street", "二七区侯寨街道", address.PrecisionStreet, "410103015", 1, 1},
 		{"district", "二七区", address.PrecisionDistrict, "410103", 1, 1},
 		{"unknown road in a known district", "郑州市二七区火星路99号", address.PrecisionDistrict, "410103", 0, 0.3},
+		{"a compound's building", "春华华府二号楼", address.PrecisionBuilding, "", 1, 1},
+		{"a compound's unknown building: the compound", "春华华府99栋", address.PrecisionPOI, "", 0.4, 0.6},
+		{"a number with a compound", "北胜利街1号", address.PrecisionNumber, "", 1, 1},
+		{"a road", "北胜利街", address.PrecisionRoad, "", 1, 1},
+		{"unit and room are finer than the gazetteer", "康复社区春华华府3栋2单元501室", address.PrecisionBuilding, "", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
