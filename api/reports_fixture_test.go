@@ -56,12 +56,14 @@ const (
 	phone     = "13812345678"
 )
 
-// rfix is a server with reports and tokens on a real SQLite file.
+// rfix is a server with reports and tokens on a real store: a SQLite file,
+// or a PostgreSQL database when fixturePG names one (see
+// TestReportsAPIOnPostgres).
 type rfix struct {
 	t       *testing.T
 	srv     *api.Server
 	holder  *geo.Holder
-	store   *data.SQLite
+	store   data.Store
 	reports *data.Reports
 	tokens  map[string]string // role name → token
 	mu      sync.Mutex
@@ -76,7 +78,13 @@ var start = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 func newReportsFixture(t *testing.T, cfg api.Config) *rfix {
 	t.Helper()
 	ctx := context.Background()
-	st, err := data.OpenSQLite(ctx, filepath.Join(t.TempDir(), "r.db"))
+	var st data.Store
+	var err error
+	if fixturePG != nil {
+		st, err = data.OpenPostgres(ctx, fixturePG(t))
+	} else {
+		st, err = data.OpenSQLite(ctx, filepath.Join(t.TempDir(), "r.db"))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
