@@ -44,9 +44,21 @@ type AddressFields struct {
 // in .geojson or .json (or its first byte is '{'), else CSV; gzip when it
 // ends in .gz. Errors are *AddressError naming the file and line or feature.
 func ReadAddressesFile(path string, f AddressFields) ([]address.Record, error) {
+	var out []address.Record
+	err := ReadAddressesFileFunc(path, f, func(r address.Record) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// ReadAddressesFileFunc is ReadAddressesFile calling emit with each record
+// as it is read, without holding them; an error of emit stops the read and
+// is returned.
+func ReadAddressesFileFunc(path string, f AddressFields, emit func(address.Record) error) error {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer fh.Close()
 	br := bufio.NewReaderSize(fh, 1<<20)
@@ -54,7 +66,7 @@ func ReadAddressesFile(path string, f AddressFields) ([]address.Record, error) {
 	if n, ok := strings.CutSuffix(name, ".gz"); ok {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", path, err)
 		}
 		defer zr.Close()
 		br, name = bufio.NewReaderSize(zr, 1<<20), n
@@ -64,15 +76,15 @@ func ReadAddressesFile(path string, f AddressFields) ([]address.Record, error) {
 		head, _ := br.Peek(512)
 		geojson = bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n"), []byte("{"))
 	}
-	recs, err := ReadAddresses(br, geojson, f)
+	err = readAddressesFunc(br, geojson, f, emit)
 	var ae *AddressError
 	if errors.As(err, &ae) {
-		return nil, &AddressError{Where: path + ": " + ae.Where, Reason: ae.Reason}
+		return &AddressError{Where: path + ": " + ae.Where, Reason: ae.Reason}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	return recs, nil
+	return nil
 }
 
 // ReadAddresses reads addresses from r: GeoJSON Point features (geojson
@@ -84,10 +96,22 @@ func ReadAddressesFile(path string, f AddressFields) ([]address.Record, error) {
 // an address text and a finite point within [-180,180] × [-90,90]; the first
 // bad one stops the read with an *AddressError.
 func ReadAddresses(r io.Reader, geojson bool, f AddressFields) ([]address.Record, error) {
-	if geojson {
-		return readAddressesGeoJSON(r, f)
+	var out []address.Record
+	err := readAddressesFunc(r, geojson, f, func(rec address.Record) error {
+		out = append(out, rec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return readAddressesCSV(r, f)
+	return out, nil
+}
+
+func readAddressesFunc(r io.Reader, geojson bool, f AddressFields, emit func(address.Record) error) error {
+	if geojson {
+		return readAddressesGeoJSON(r, f, emit)
+	}
+	return readAddressesCSV(r, f, emit)
 }
 
 // finish checks a record, converts its point and fills in its components.
@@ -110,7 +134,7 @@ func (f AddressFields) finish(rec *address.Record, given address.Components) err
 	return nil
 }
 
-func readAddressesCSV(r io.Reader, f AddressFields) ([]address.Record, error) {
+func readAddressesCSV(r io.Reader, f AddressFields, emit func(address.Record) error) error {
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
 		br.Discard(3)
@@ -120,10 +144,10 @@ func readAddressesCSV(r io.Reader, f AddressFields) ([]address.Record, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &AddressError{Where: "line 1", Reason: "empty CSV: the first line must name the columns address,lon,lat"}
+		return &AddressError{Where: "line 1", Reason: "empty CSV: the first line must name the columns address,lon,lat"}
 	}
 	if err != nil {
-		return nil, csvAddressError(err)
+		return csvAddressError(err)
 	}
 	col := map[string]int{}
 	for k, h := range header {
@@ -135,13 +159,13 @@ func readAddressesCSV(r io.Reader, f AddressFields) ([]address.Record, error) {
 			h = "lat"
 		}
 		if _, dup := col[h]; dup && h != "" {
-			return nil, &AddressError{Where: "line 1", Reason: fmt.Sprintf("column %q appears twice", h)}
+			return &AddressError{Where: "line 1", Reason: fmt.Sprintf("column %q appears twice", h)}
 		}
 		col[h] = k
 	}
 	for _, need := range []string{"address", "lon", "lat"} {
 		if _, ok := col[need]; !ok {
-			return nil, &AddressError{Where: "line 1", Reason: fmt.Sprintf("the header must name the columns address, lon and lat (and optionally %s); it has %s",
+			return &AddressError{Where: "line 1", Reason: fmt.Sprintf("the header must name the columns address, lon and lat (and optionally %s); it has %s",
 				strings.Join(address.Fields[:], ","), strings.Join(header, ","))}
 		}
 	}
@@ -152,14 +176,14 @@ func readAddressesCSV(r io.Reader, f AddressFields) ([]address.Record, error) {
 			comp[k] = c
 		}
 	}
-	var out []address.Record
+	n := 0
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
-			return out, nil
+			return nil
 		}
 		if err != nil {
-			return nil, csvAddressError(err)
+			return csvAddressError(err)
 		}
 		line, _ := cr.FieldPos(0)
 		cell := func(c int) string {
@@ -173,7 +197,7 @@ func readAddressesCSV(r io.Reader, f AddressFields) ([]address.Record, error) {
 			v := cell(col[c])
 			x, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				return nil, &AddressError{Where: fmt.Sprintf("line %d", line), Reason: fmt.Sprintf("%s %q is not a number", c, v)}
+				return &AddressError{Where: fmt.Sprintf("line %d", line), Reason: fmt.Sprintf("%s %q is not a number", c, v)}
 			}
 			rec.Point[k] = x
 		}
@@ -182,11 +206,13 @@ func readAddressesCSV(r io.Reader, f AddressFields) ([]address.Record, error) {
 			given.Set(k, cell(c))
 		}
 		if err := f.finish(&rec, given); err != nil {
-			return nil, &AddressError{Where: fmt.Sprintf("line %d", line), Reason: err.Error()}
+			return &AddressError{Where: fmt.Sprintf("line %d", line), Reason: err.Error()}
 		}
-		out = append(out, rec)
-		if f.Progress != nil && len(out)%10000 == 0 {
-			f.Progress(len(out))
+		if err := emit(rec); err != nil {
+			return err
+		}
+		if n++; f.Progress != nil && n%10000 == 0 {
+			f.Progress(n)
 		}
 	}
 }
@@ -199,10 +225,10 @@ func csvAddressError(err error) error {
 	return err
 }
 
-func readAddressesGeoJSON(r io.Reader, f AddressFields) ([]address.Record, error) {
+func readAddressesGeoJSON(r io.Reader, f AddressFields, emit func(address.Record) error) error {
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
-	var out []address.Record
+	count := 0
 	err := walkFeatures(dec, func(n int, raw rawFeature) error {
 		where := fmt.Sprintf("feature %d", n)
 		p, err := decodePoint(raw.Geometry)
@@ -224,9 +250,11 @@ func readAddressesGeoJSON(r io.Reader, f AddressFields) ([]address.Record, error
 		if err := f.finish(&rec, given); err != nil {
 			return &AddressError{Where: where, Reason: err.Error()}
 		}
-		out = append(out, rec)
-		if f.Progress != nil && len(out)%10000 == 0 {
-			f.Progress(len(out))
+		if err := emit(rec); err != nil {
+			return err
+		}
+		if count++; f.Progress != nil && count%10000 == 0 {
+			f.Progress(count)
 		}
 		return nil
 	})
@@ -234,13 +262,13 @@ func readAddressesGeoJSON(r io.Reader, f AddressFields) ([]address.Record, error
 	var ge *geo.GridError
 	switch {
 	case err == nil:
-		return out, nil
+		return nil
 	case errors.As(err, &ae):
-		return nil, err
+		return err
 	case errors.As(err, &ge):
-		return nil, &AddressError{Where: fmt.Sprintf("feature %d", ge.Index), Reason: ge.Reason}
+		return &AddressError{Where: fmt.Sprintf("feature %d", ge.Index), Reason: ge.Reason}
 	}
-	return nil, err
+	return err
 }
 
 // AddressImport says how ImportAddresses writes.
@@ -266,76 +294,168 @@ const addressRows = 64
 // finest grid of imp.Index covering its point (the ownership rule of
 // geo.Index.SiteOwner), ” outside every grid.
 func (s *SQLite) ImportAddresses(ctx context.Context, recs []address.Record, imp AddressImport) (*AddressImportResult, error) {
-	if len(recs) == 0 {
-		return nil, errors.New("no addresses to import")
-	}
-	res := &AddressImportResult{}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var next int64
-		if imp.Append {
-			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM addresses`).Scan(&next); err != nil {
+	return s.ImportAddressesFunc(ctx, imp, func(emit func(address.Record) error) error {
+		for _, r := range recs {
+			if err := emit(r); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, `DELETE FROM addresses`); err != nil {
-			return err
 		}
-		const cols = 15
-		stmt := func(n int) (*sql.Stmt, error) {
-			var b strings.Builder
-			b.WriteString(`INSERT INTO addresses(id, address, lon, lat, province, city, district, street, community, road, number, building, unit, poi, grid) VALUES `)
-			for i := range n {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString("(?" + strings.Repeat(",?", cols-1) + ")")
-			}
-			return tx.PrepareContext(ctx, b.String())
-		}
-		full, err := stmt(addressRows)
+		return nil
+	})
+}
+
+// importBatch is how many records the reading goroutine of
+// ImportAddressesFunc hands to the writing one at a time.
+const importBatch = 4096
+
+// ImportAddressesFunc is ImportAddresses for records produce emits (reading
+// files, say), in one transaction: produce runs on a goroutine of its own
+// while the rows are written, so reading and parsing overlap with writing,
+// and no more than a few batches of records are held at once. An error of
+// produce (a bad row) or of the writing stops both and nothing is imported.
+func (s *SQLite) ImportAddressesFunc(ctx context.Context, imp AddressImport, produce func(emit func(address.Record) error) error) (*AddressImportResult, error) {
+	res := &AddressImportResult{}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		w, err := newAddressWriter(ctx, tx, imp.Append)
 		if err != nil {
 			return err
 		}
-		defer full.Close()
-		args := make([]any, 0, addressRows*cols)
-		for start := 0; start < len(recs); start += addressRows {
-			batch := recs[start:min(len(recs), start+addressRows)]
-			args = args[:0]
-			for i := range batch {
-				r := &batch[i]
-				owner := ""
-				if imp.Index != nil {
-					if o := imp.Index.SiteOwner(r.Point, ""); o >= 0 {
-						owner = imp.Index.Grid(o).Code
-					} else {
-						res.Outside++
-					}
+		defer w.close()
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		batches := make(chan []address.Record, 2)
+		perr := make(chan error, 1)
+		go func() {
+			defer close(batches)
+			batch := make([]address.Record, 0, importBatch)
+			send := func() error {
+				select {
+				case batches <- batch:
+					batch = make([]address.Record, 0, importBatch)
+					return nil
+				case <-pctx.Done():
+					return pctx.Err()
 				}
-				next++
-				c := &r.Components
-				args = append(args, next, r.Address, r.Point[0], r.Point[1], c.Province, c.City, c.District, c.Street,
-					c.Community, c.Road, c.Number, c.Building, c.Unit, c.POI, owner)
 			}
-			st := full
-			if len(batch) < addressRows {
-				if st, err = stmt(len(batch)); err != nil {
-					return err
+			err := produce(func(r address.Record) error {
+				batch = append(batch, r)
+				if len(batch) == importBatch {
+					return send()
 				}
-				defer st.Close()
+				return nil
+			})
+			if err == nil && len(batch) > 0 {
+				err = send()
 			}
-			if _, err := st.ExecContext(ctx, args...); err != nil {
-				return err
+			perr <- err
+		}()
+		var werr error
+		for batch := range batches {
+			if werr != nil {
+				continue // drain: produce stops at its next send
 			}
-			res.Written += len(batch)
-			if imp.Progress != nil && (res.Written/addressRows)%200 == 0 {
+			if werr = w.write(batch, imp.Index, res); werr != nil {
+				cancel()
+				continue
+			}
+			if imp.Progress != nil {
 				imp.Progress(res.Written)
 			}
+		}
+		if err := <-perr; err != nil && werr == nil {
+			return err
+		}
+		if werr != nil {
+			return werr
+		}
+		if res.Written == 0 {
+			return errors.New("no addresses to import")
 		}
 		return tx.QueryRowContext(ctx, `SELECT count(*) FROM addresses`).Scan(&res.Total)
 	})
 	if err != nil {
+		var ae *AddressError
+		if errors.As(err, &ae) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("import addresses: %w", err)
 	}
 	return res, nil
+}
+
+// addressWriter inserts address rows addressRows at a time.
+type addressWriter struct {
+	ctx  context.Context
+	tx   *sql.Tx
+	full *sql.Stmt
+	next int64 // the last id used
+	args []any
+}
+
+const addressCols = 15
+
+func newAddressWriter(ctx context.Context, tx *sql.Tx, add bool) (*addressWriter, error) {
+	w := &addressWriter{ctx: ctx, tx: tx, args: make([]any, 0, addressRows*addressCols)}
+	if add {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM addresses`).Scan(&w.next); err != nil {
+			return nil, err
+		}
+	} else if _, err := tx.ExecContext(ctx, `DELETE FROM addresses`); err != nil {
+		return nil, err
+	}
+	var err error
+	w.full, err = w.prepare(addressRows)
+	return w, err
+}
+
+func (w *addressWriter) prepare(n int) (*sql.Stmt, error) {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO addresses(id, address, lon, lat, province, city, district, street, community, road, number, building, unit, poi, grid) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?" + strings.Repeat(",?", addressCols-1) + ")")
+	}
+	return w.tx.PrepareContext(w.ctx, b.String())
+}
+
+func (w *addressWriter) close() { w.full.Close() }
+
+// write inserts recs, with their owners under ix (nil: none).
+func (w *addressWriter) write(recs []address.Record, ix *geo.Index, res *AddressImportResult) error {
+	for start := 0; start < len(recs); start += addressRows {
+		batch := recs[start:min(len(recs), start+addressRows)]
+		w.args = w.args[:0]
+		for i := range batch {
+			r := &batch[i]
+			owner := ""
+			if ix != nil {
+				if o := ix.SiteOwner(r.Point, ""); o >= 0 {
+					owner = ix.Grid(o).Code
+				} else {
+					res.Outside++
+				}
+			}
+			w.next++
+			c := &r.Components
+			w.args = append(w.args, w.next, r.Address, r.Point[0], r.Point[1], c.Province, c.City, c.District, c.Street,
+				c.Community, c.Road, c.Number, c.Building, c.Unit, c.POI, owner)
+		}
+		st := w.full
+		if len(batch) < addressRows {
+			var err error
+			if st, err = w.prepare(len(batch)); err != nil {
+				return err
+			}
+			defer st.Close()
+		}
+		if _, err := st.ExecContext(w.ctx, w.args...); err != nil {
+			return err
+		}
+		res.Written += len(batch)
+	}
+	return nil
 }
 
 // Addresses reads the address layer in id order (nil when empty).

@@ -37,21 +37,6 @@ func (m *Main) importAddresses(ctx context.Context, args []string) error {
 	if system != crs.WGS84 {
 		f.Transform = func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }
 	}
-	start := time.Now()
-	prog := newProgress(m.Stderr, "read")
-	var recs []address.Record
-	for _, path := range files {
-		base := len(recs)
-		f.Progress = func(n int) { prog.update(base + n) }
-		rs, err := data.ReadAddressesFile(path, f)
-		if err != nil {
-			return fmt.Errorf("%w (nothing imported)", err)
-		}
-		recs = append(recs, rs...)
-	}
-	prog.done(len(recs))
-	readT := time.Since(start)
-
 	store, err := data.OpenSQLite(ctx, *db)
 	if err != nil {
 		return err
@@ -64,16 +49,27 @@ func (m *Main) importAddresses(ctx context.Context, args []string) error {
 	if ix == nil {
 		fmt.Fprintln(m.Stderr, "note: no boundary set yet: addresses are imported without owners")
 	}
-	wprog := newProgress(m.Stderr, "wrote")
-	res, err := store.ImportAddresses(ctx, recs, data.AddressImport{Append: *add, Index: ix, Progress: wprog.update})
+	// The files are read and parsed on one goroutine while the rows are
+	// written on another, in one transaction.
+	start := time.Now()
+	prog := newProgress(m.Stderr, "imported")
+	res, err := store.ImportAddressesFunc(ctx, data.AddressImport{Append: *add, Index: ix, Progress: prog.update},
+		func(emit func(address.Record) error) error {
+			for _, path := range files {
+				if err := data.ReadAddressesFileFunc(path, f, emit); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	if err != nil {
 		return fmt.Errorf("%w (nothing imported)", err)
 	}
-	wprog.done(res.Written)
+	prog.done(res.Written)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(m.Stderr, "%d addresses read (%.1fs) and written (%.1fs); peak heap %d MiB\n",
-		len(recs), readT.Seconds(), (time.Since(start) - readT).Seconds(), ms.HeapSys>>20)
+	fmt.Fprintf(m.Stderr, "%d addresses read and written in %.1fs; Go heap at most %d MiB\n",
+		res.Written, time.Since(start).Seconds(), ms.HeapSys>>20)
 	fmt.Fprintf(m.Stdout, "addresses: %d written, %d outside every grid, %d in the layer\n", res.Written, res.Outside, res.Total)
 	return nil
 }
