@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -40,6 +41,9 @@ func multiPolygonEWKB(mp orb.MultiPolygon) ([]byte, error) {
 // multiPolygonFromEWKB decodes (E)WKB of a Polygon or MultiPolygon, with or
 // without Z and M (which are dropped), into an orb.MultiPolygon.
 func multiPolygonFromEWKB(b []byte) (orb.MultiPolygon, error) {
+	if err := checkWKBCounts(b); err != nil {
+		return nil, err
+	}
 	g, err := ewkb.Unmarshal(b)
 	if err != nil {
 		return nil, err
@@ -69,4 +73,117 @@ func flatMultiPolygon(flat []float64, endss [][]int, stride int) orb.MultiPolygo
 		mp = append(mp, p)
 	}
 	return mp
+}
+
+// checkWKBCounts walks (E)WKB of a Polygon or MultiPolygon and fails when a
+// count of parts, rings or points is more than the rest of the input can
+// hold: go-geom's reader allocates what the counts say before reading, so
+// a few corrupt bytes could ask for gigabytes (found by
+// FuzzMultiPolygonEWKB).
+func checkWKBCounts(b []byte) error {
+	r := wkbWalker{b: b}
+	typ, dims, err := r.header()
+	if err != nil {
+		return err
+	}
+	switch typ {
+	case 3:
+		return r.polygon(dims)
+	case 6:
+		n, err := r.count(9)
+		if err != nil {
+			return err
+		}
+		for range n {
+			typ, dims, err := r.header()
+			if err != nil {
+				return err
+			}
+			if typ != 3 {
+				return fmt.Errorf("wkb: a multipolygon holds a geometry of type %d", typ)
+			}
+			if err := r.polygon(dims); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("wkb: geometry type %d is not a (multi)polygon", typ)
+}
+
+var errWKBShort = errors.New("wkb: counts exceed the input")
+
+// wkbWalker reads the structure of WKB without decoding coordinates.
+type wkbWalker struct {
+	b     []byte
+	off   int
+	order binary.ByteOrder
+}
+
+// header reads a byte order and a geometry type (EWKB flags and ISO codes
+// for Z and M; an EWKB SRID is skipped) and returns the type and the
+// coordinates per point.
+func (r *wkbWalker) header() (typ uint32, dims int, err error) {
+	if len(r.b)-r.off < 5 {
+		return 0, 0, errWKBShort
+	}
+	switch r.b[r.off] {
+	case 0:
+		r.order = binary.BigEndian
+	case 1:
+		r.order = binary.LittleEndian
+	default:
+		return 0, 0, fmt.Errorf("wkb: byte order %d", r.b[r.off])
+	}
+	t := r.order.Uint32(r.b[r.off+1:])
+	r.off += 5
+	dims = 2
+	if t&0x80000000 != 0 {
+		dims++
+	}
+	if t&0x40000000 != 0 {
+		dims++
+	}
+	if t&0x20000000 != 0 {
+		if len(r.b)-r.off < 4 {
+			return 0, 0, errWKBShort
+		}
+		r.off += 4
+	}
+	t &= 0x0fffffff
+	switch {
+	case t >= 3000:
+		dims, t = 4, t-3000
+	case t >= 1000:
+		dims, t = 3, t%1000
+	}
+	return t, dims, nil
+}
+
+// count reads a count of elements of at least size bytes each.
+func (r *wkbWalker) count(size int) (int, error) {
+	if len(r.b)-r.off < 4 {
+		return 0, errWKBShort
+	}
+	n := int(r.order.Uint32(r.b[r.off:]))
+	r.off += 4
+	if n > (len(r.b)-r.off)/size {
+		return 0, errWKBShort
+	}
+	return n, nil
+}
+
+func (r *wkbWalker) polygon(dims int) error {
+	rings, err := r.count(4)
+	if err != nil {
+		return err
+	}
+	for range rings {
+		pts, err := r.count(8 * dims)
+		if err != nil {
+			return err
+		}
+		r.off += pts * 8 * dims
+	}
+	return nil
 }

@@ -220,3 +220,28 @@ func TestPgPipelineFallback(t *testing.T) {
 		t.Errorf("%d reports stored, want %d", got, want)
 	}
 }
+
+// FuzzMultiPolygonEWKB: any bytes decode without a panic, and what decodes
+// encodes and decodes back the same.
+func FuzzMultiPolygonEWKB(f *testing.F) {
+	b, _ := multiPolygonEWKB(orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}})
+	f.Add(b)
+	zm := geom.NewPolygon(geom.XYZM).MustSetCoords([][]geom.Coord{{{0, 0, 9, 8}, {1, 0, 9, 8}, {1, 1, 9, 8}, {0, 0, 9, 8}}})
+	b, _ = ewkb.Marshal(zm, binary.BigEndian)
+	f.Add(b)
+	f.Add([]byte{1, 6, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		mp, err := multiPolygonFromEWKB(in)
+		if err != nil {
+			return
+		}
+		out, err := multiPolygonEWKB(mp)
+		if err != nil {
+			t.Fatalf("decoded %v but cannot encode it: %v", mp, err)
+		}
+		back, err := multiPolygonFromEWKB(out)
+		if err != nil || len(back) != len(mp) {
+			t.Fatalf("round trip of %v = %v, %v", mp, back, err)
+		}
+	})
+}
