@@ -460,29 +460,34 @@ func (w *addressWriter) write(recs []address.Record, ix *geo.Index, res *Address
 
 // Addresses reads the address layer in id order (nil when empty).
 func (s *SQLite) Addresses(ctx context.Context) ([]address.Record, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM addresses`).Scan(&n); err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, nil
-	}
+	var out []address.Record
+	err := s.EachAddress(ctx, func(r *address.Record) error {
+		out = append(out, *r)
+		return nil
+	})
+	return out, err
+}
+
+// EachAddress calls fn with each row of the address layer in id order,
+// reusing one Record (fn must copy what it keeps); an error of fn stops it.
+func (s *SQLite) EachAddress(ctx context.Context, fn func(*address.Record) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT address, lon, lat, province, city, district, street, community, road, number, building, unit, poi FROM addresses ORDER BY id`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	out := make([]address.Record, 0, n)
+	var r address.Record
+	c := &r.Components
 	for rows.Next() {
-		var r address.Record
-		c := &r.Components
 		if err := rows.Scan(&r.Address, &r.Point[0], &r.Point[1], &c.Province, &c.City, &c.District, &c.Street,
 			&c.Community, &c.Road, &c.Number, &c.Building, &c.Unit, &c.POI); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, r)
+		if err := fn(&r); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // AddressCount is the number of rows of the address layer.

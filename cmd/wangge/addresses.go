@@ -93,14 +93,17 @@ func addressLoader(store data.Store, log *slog.Logger) func(context.Context, *ge
 // names are answered.
 func loadAddresses(ctx context.Context, store data.Store, ix *geo.Index, log *slog.Logger) (*api.AddressHolder, error) {
 	start := time.Now()
-	var recs []address.Record
+	b := address.NewBuilder(ix)
 	if sq, ok := store.(*data.SQLite); ok {
-		var err error
-		if recs, err = sq.Addresses(ctx); err != nil {
+		err := sq.EachAddress(ctx, func(r *address.Record) error {
+			b.Add(r)
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
-	aix := address.NewIndex(recs, ix)
+	aix := b.Index()
 	h := new(api.AddressHolder)
 	h.Store(aix)
 	log.Info("addresses loaded", "addresses", aix.Len(), "names", aix.Areas(), "ms", time.Since(start).Milliseconds())

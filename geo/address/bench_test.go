@@ -2,9 +2,9 @@ package address_test
 
 import (
 	"fmt"
-	"syscall"
 	"math/rand/v2"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 

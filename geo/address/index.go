@@ -121,6 +121,26 @@ const cellDeg = 0.001
 // not say it). Records with a non-finite point are skipped. recs is not
 // kept.
 func NewIndex(recs []Record, grids *geo.Index) *Index {
+	b := NewBuilder(grids)
+	for i := range recs {
+		b.Add(&recs[i])
+	}
+	return b.Index()
+}
+
+// Builder builds an Index one record at a time, so that a large gazetteer
+// need not be held as records first. Use NewBuilder, Add, then Index once.
+type Builder struct {
+	ix        *Index
+	grids     *geo.Index
+	levelKind map[string]kind
+	aliasSeen map[target]bool
+	keyCache  [nKinds]map[string]int32 // raw component → key id: names repeat
+}
+
+// NewBuilder starts an index over the boundary index grids (nil: none); see
+// NewIndex.
+func NewBuilder(grids *geo.Index) *Builder {
 	ix := &Index{strID: map[string]int32{"": 0}, strs: []string{""}, disp: map[[2]int32]string{},
 		exact: map[string][]target{}, dels: map[string][]int32{},
 		byNumber: map[[2]int32][]int32{}, byPOI: map[int32][]int32{}, roads: map[int32][]group{},
@@ -128,64 +148,70 @@ func NewIndex(recs []Record, grids *geo.Index) *Index {
 	for k := range ix.nKeys {
 		ix.nKeys[k] = map[int32]bool{}
 	}
-	var levelKind map[string]kind
+	b := &Builder{ix: ix, grids: grids, aliasSeen: map[target]bool{}}
+	for k := range b.keyCache {
+		b.keyCache[k] = map[string]int32{}
+	}
 	if grids != nil {
-		levelKind = ix.addAreas(grids)
+		b.levelKind = ix.addAreas(grids)
 	}
-	aliasSeen := map[target]bool{}
-	var keyCache [nKinds]map[string]int32 // raw component → key id: names repeat
-	for k := range keyCache {
-		keyCache[k] = map[string]int32{}
+	return b
+}
+
+// Add indexes r (skipped when its point is not finite); r is not kept.
+func (b *Builder) Add(r *Record) {
+	ix := b.ix
+	if !finite(r.Point) {
+		return
 	}
-	ix.recs = make([]rec, 0, len(recs))
-	for i := range recs {
-		r := &recs[i]
-		if !finite(r.Point) {
+	c := r.Components
+	if b.grids != nil {
+		c = c.Merge(ownerComponents(b.grids, r.Point, b.levelKind))
+	}
+	var rc rec
+	rc.p = r.Point
+	rc.off = uint32(len(ix.text))
+	ix.text = append(ix.text, r.Address...)
+	rc.end = uint32(len(ix.text))
+	for k := range nKinds {
+		v := c.Get(int(k))
+		if v == "" {
 			continue
 		}
-		c := r.Components
-		if grids != nil {
-			c = c.Merge(ownerComponents(grids, r.Point, levelKind))
+		id, ok := b.keyCache[k][v]
+		if !ok {
+			id = ix.intern(key(k, v))
+			b.keyCache[k][v] = id
 		}
-		var rc rec
-		rc.p = r.Point
-		rc.off = uint32(len(ix.text))
-		ix.text = append(ix.text, r.Address...)
-		rc.end = uint32(len(ix.text))
-		for k := range nKinds {
-			v := c.Get(int(k))
-			if v == "" {
-				continue
-			}
-			id, ok := keyCache[k][v]
-			if !ok {
-				id = ix.intern(key(k, v))
-				keyCache[k][v] = id
-			}
-			rc.c[k] = id
-			if id == 0 {
-				continue
-			}
-			ix.nKeys[k][id] = true
-			if (isAdmin(k) || k == kRoad || k == kPOI) && !aliasSeen[target{k, id}] {
-				aliasSeen[target{k, id}] = true
-				ix.addAliases(k, id, v)
-			}
+		rc.c[k] = id
+		if id == 0 {
+			continue
 		}
-		n := int32(len(ix.recs))
-		ix.recs = append(ix.recs, rc)
-		if rc.c[kRoad] != 0 && rc.c[kNumber] != 0 {
-			kk := [2]int32{rc.c[kRoad], rc.c[kNumber]}
-			ix.byNumber[kk] = append(ix.byNumber[kk], n)
+		ix.nKeys[k][id] = true
+		if (isAdmin(k) || k == kRoad || k == kPOI) && !b.aliasSeen[target{k, id}] {
+			b.aliasSeen[target{k, id}] = true
+			ix.addAliases(k, id, v)
 		}
-		if rc.c[kPOI] != 0 {
-			ix.byPOI[rc.c[kPOI]] = append(ix.byPOI[rc.c[kPOI]], n)
-		}
-		ck := cellKey(r.Point)
-		ix.cells[ck] = append(ix.cells[ck], n)
 	}
-	ix.buildRoads()
-	ix.buildDeletions()
+	n := int32(len(ix.recs))
+	ix.recs = append(ix.recs, rc)
+	if rc.c[kRoad] != 0 && rc.c[kNumber] != 0 {
+		kk := [2]int32{rc.c[kRoad], rc.c[kNumber]}
+		ix.byNumber[kk] = append(ix.byNumber[kk], n)
+	}
+	if rc.c[kPOI] != 0 {
+		ix.byPOI[rc.c[kPOI]] = append(ix.byPOI[rc.c[kPOI]], n)
+	}
+	ck := cellKey(r.Point)
+	ix.cells[ck] = append(ix.cells[ck], n)
+}
+
+// Index finishes the index; the Builder must not be used afterwards.
+func (b *Builder) Index() *Index {
+	b.ix.buildRoads()
+	b.ix.buildDeletions()
+	ix := b.ix
+	b.ix = nil
 	return ix
 }
 
