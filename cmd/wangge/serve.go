@@ -28,11 +28,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	maxBatch := fs.Int("max-batch-points", envInt(m.env("WANGGE_MAX_BATCH_POINTS", ""), 100_000), "most points in one POST /v1/locate (env WANGGE_MAX_BATCH_POINTS)")
 	categories := fs.String("categories", m.env("WANGGE_CATEGORIES", geo.DefaultCategories.String()), "report categories and their deadlines, `name=deadline,...` (env WANGGE_CATEGORIES)")
 	public := fs.String("public-routes", m.env("WANGGE_PUBLIC_ROUTES", "default"), "routes served without a token: default, none, or `patterns` such as \"GET /v1/grids*,/v1/locate\" (env WANGGE_PUBLIC_ROUTES)")
+	addrThreshold := fs.Float64("address-threshold", envFloat(m.env("WANGGE_ADDRESS_THRESHOLD", ""), api.DefaultAddressThreshold), "score in (0,1] below which a report sent with an address goes to a dispatcher unassigned (env WANGGE_ADDRESS_THRESHOLD)")
 	presetsFile := m.presetsFlag(fs)
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	}
+	if !(*addrThreshold > 0 && *addrThreshold <= 1) {
+		return fmt.Errorf("%w: --address-threshold must be within (0,1]", errUsage)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -98,7 +102,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Boundaries: holder, Grids: store, AdminToken: m.Getenv("WANGGE_ADMIN_TOKEN"),
 		Logger: log, Version: version, MaxBatchPoints: *maxBatch,
 		Reports: reports, Tokens: data.NewTokenCache(store, tokenTTL), Categories: cats, PublicRoutes: publicRoutes(*public),
-		Sites: store, Presets: presets, Addresses: addresses, AddressLoader: addressLoader(store, log),
+		Sites: store, Presets: presets, Addresses: addresses, AddressLoader: addressLoader(store, log), AddressThreshold: *addrThreshold,
 	})
 	if err := srv.LoadSites(ctx); err != nil {
 		return fmt.Errorf("load sites: %w", err)
@@ -155,6 +159,14 @@ func envBool(s string) bool {
 		return true
 	}
 	return false
+}
+
+func envFloat(s string, def float64) float64 {
+	var v float64
+	if _, err := fmt.Sscanf(s, "%g", &v); err != nil {
+		return def
+	}
+	return v
 }
 
 func envInt(s string, def int) int {
