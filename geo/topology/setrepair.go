@@ -89,8 +89,11 @@ const repairFloorM2 = 0.01
 
 // maxRepairRounds bounds the validate-and-fix rounds: a round's fixes can
 // open new problems one level down (a parent that receives a gap leaves its
-// children short of it), so a hierarchy of n levels needs about n rounds.
-const maxRepairRounds = 6
+// children short of it), so a hierarchy of n levels needs about n rounds;
+// three grids overlapping where each wins against one other leave the
+// ground to none, a gap the next round fills. The rounds stop early after
+// one that found nothing of MinAreaM2 or more (it fixed only dust).
+const maxRepairRounds = 10
 
 // RepairSet proposes a clean version of set, which it does not modify (the
 // result shares the grids' attribute maps and unchanged rings):
@@ -98,7 +101,8 @@ const maxRepairRounds = 6
 //  1. snap: vertices within SnapM metres merge;
 //  2. fix_invalid: every geometry is made valid (Repair);
 //  3. then, in rounds until Validate finds no overlap, gap or part outside a
-//     parent of repairFloorM2 (0.01 m²) or more, or maxRepairRounds (see
+//     parent of repairFloorM2 (0.01 m²) or more, or a round (after the
+//     first two) found nothing of MinAreaM2 or more, or maxRepairRounds (see
 //     repairRound): the whole overlap of two siblings stays with the one
 //     the rule picks and is cut from the other; the part of a child outside
 //     its parent is cut from it; each gap polygon (in a parent, or enclosed
@@ -162,11 +166,11 @@ func RepairSet(ctx context.Context, set *geo.Set, opt RepairOptions) (*RepairRes
 	}
 	for res.Rounds < maxRepairRounds {
 		res.Rounds++
-		n, err := repairRound(ctx, out, opt.Rule, res)
+		n, largest, err := repairRound(ctx, out, opt.Rule, res)
 		if err != nil {
 			return nil, err
 		}
-		if n == 0 {
+		if n == 0 || (largest < opt.MinAreaM2 && res.Rounds >= 2) {
 			break
 		}
 	}
@@ -189,15 +193,16 @@ func RepairSet(ctx context.Context, set *geo.Set, opt RepairOptions) (*RepairRes
 // piece by piece, so that rounded crossing points do not pile up: a grid
 // loses the overlaps it loses as the difference with the grids that win
 // them (the whole overlap of a pair goes to one of the two), and gains its
-// gaps by one union. It returns the number of pieces moved.
-func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult) (int, error) {
+// gaps by one union. It returns the number of pieces moved and the largest
+// area (m²) of the problems it fixed.
+func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult) (int, float64, error) {
 	ix, err := geo.NewIndex(set)
 	if err != nil {
-		return 0, fmt.Errorf("repair: %w", err)
+		return 0, 0, fmt.Errorf("repair: %w", err)
 	}
 	rep, err := Validate(ctx, ix, Options{MinAreaM2: repairFloorM2})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	geoms := make([]orb.MultiPolygon, len(set.Grids))
 	for i := range set.Grids {
@@ -215,10 +220,13 @@ func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult
 	beaten := map[int32][]int32{}        // grid → the grids that win its overlaps
 	clip := map[int32]bool{}             // children to clip to their parent
 	gain := map[int32]orb.MultiPolygon{} // gaps given to a grid
-	moved := 0
+	moved, largest := 0, 0.0
 	for _, p := range rep.Problems {
 		if ctx.Err() != nil {
-			return 0, ctx.Err()
+			return 0, 0, ctx.Err()
+		}
+		if p.Kind == KindOverlap || p.Kind == KindOutsideParent || p.Kind == KindGap {
+			largest = max(largest, p.AreaM2)
 		}
 		switch p.Kind {
 		case KindOverlap:
@@ -319,7 +327,7 @@ func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult
 		}
 		g.Geometry = next[i]
 	}
-	return moved, nil
+	return moved, largest, nil
 }
 
 // dropDust removes the parts of mp smaller than repairFloorM2 (the dust an
