@@ -10,7 +10,7 @@ import (
 // VersionNotices listens on the versionChannel, on a connection of its own,
 // until ctx ends, and sends on the returned channel whenever some process
 // (a replica's PUT /v1/grids, a wangge import grids) made a new boundary
-// version current, and each time the listening connection is (re)made,
+// version current or wrote sites, and each time the listening connection is (re)made,
 // since notices sent while it was down are lost. Notices that arrive
 // before the last is taken are merged into one: the receiver is to read
 // the current version (CurrentVersion) and act on that. When the server is
@@ -33,6 +33,14 @@ func (p *Postgres) VersionNotices(ctx context.Context) <-chan struct{} {
 		}
 	}()
 	return out
+}
+
+// SitesVersion counts the writes of sites to the database (SaveSites):
+// a server that read the sites when it was n has them all while it is n.
+func (p *Postgres) SitesVersion(ctx context.Context) (int64, error) {
+	var n int64
+	err := p.queryRow(ctx, `SELECT n FROM change_counters WHERE name = 'sites'`).Scan(&n)
+	return n, err
 }
 
 // listen holds one LISTEN connection until it fails or ctx ends.

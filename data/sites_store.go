@@ -135,6 +135,14 @@ func (s *sqlDB) SaveSites(ctx context.Context, sites []geo.Site, add bool) (adde
 			}
 			removed -= updated
 		}
+		if s.pg { // tell the other servers on the database (see SitesVersion)
+			if _, err := tx.ExecContext(ctx, `UPDATE change_counters SET n = n + 1 WHERE name = 'sites'`); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `SELECT pg_notify(?, 'sites')`, versionChannel); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -19,7 +19,8 @@ const versionPoll = time.Second
 // PUT /v1/grids, a wangge import grids): on each notice (LISTEN/NOTIFY, see
 // data.Postgres.VersionNotices) and every versionPoll it reads the current
 // version and, when it is not the one served, loads it, indexes it and
-// swaps it in (api.Server.Reload). A SQLite store is left alone: one
+// swaps it in (api.Server.Reload). It reloads the sites in the same way
+// when another process wrote some (data.Postgres.SitesVersion). A SQLite store is left alone: one
 // server serves it. It returns when ctx ends.
 func followVersions(ctx context.Context, store data.Store, srv *api.Server, holder *geo.Holder, log *slog.Logger) {
 	pg, ok := store.(*data.Postgres)
@@ -29,12 +30,23 @@ func followVersions(ctx context.Context, store data.Store, srv *api.Server, hold
 	notices := pg.VersionNotices(ctx)
 	tick := time.NewTicker(versionPoll)
 	defer tick.Stop()
+	// The sites' version loaded: unknown at first, so they are loaded once
+	// more (the counter is read before the sites, so no write is missed).
+	sites := int64(-1)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-notices:
 		case <-tick.C:
+		}
+		if n, err := pg.SitesVersion(ctx); err == nil && n != sites {
+			if err := srv.LoadSites(ctx); err != nil {
+				log.Warn("cannot reload the sites", "err", err)
+				continue
+			}
+			log.Debug("sites reloaded", "version", n)
+			sites = n
 		}
 		v, err := store.CurrentVersion(ctx, geo.DefaultLayer)
 		if err != nil {

@@ -24,9 +24,9 @@ const replicaDeadline = 2 * time.Second
 // TestReplicas starts three replicas of the real binary on one PostgreSQL
 // database, keeps lookups and report posts running against all three, kills
 // one with SIGKILL, imports a new boundary version through another (PUT
-// /v1/grids), then one through the CLI, and checks: every lookup a live
-// replica answered succeeded; the other replicas serve each new version
-// within replicaDeadline; every acknowledged report is readable through
+// /v1/grids), then one through the CLI, writes sites through one, and
+// checks: every lookup a live replica answered succeeded; the other
+// replicas serve each new version, and the sites, within replicaDeadline; every acknowledged report is readable through
 // each live replica, once; an Idempotency-Key replayed against another
 // replica answers the same report.
 func TestReplicas(t *testing.T) {
@@ -170,6 +170,34 @@ func TestReplicas(t *testing.T) {
 	}
 	for _, i := range live {
 		t.Logf("replica %d serves version %d (CLI import) after %v", i, v2, waitVersion(t, reps[i].url, v2))
+	}
+	// Sites written through replica 2 reach replica 0 as well.
+	req, _ = http.NewRequest("PUT", reps[2].url+"/v1/sites?kind=school&append=true", strings.NewReader("id,name,lon,lat\nreplica-school,复制学校,113.59,34.69\n"))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+admin)
+	if resp, err = client.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT /v1/sites through replica 2 = %d", resp.StatusCode)
+	}
+	for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
+		var sites struct {
+			Features []struct{ Properties struct{ ID string } }
+		}
+		getJSON(t, reps[0].url+"/v1/sites?kind=school", &sites)
+		found := false
+		for _, f := range sites.Features {
+			found = found || f.Properties.ID == "replica-school"
+		}
+		if found {
+			t.Logf("replica 0 lists the site written through replica 2 after %v", time.Since(start))
+			break
+		}
+		if time.Since(start) > replicaDeadline {
+			t.Fatalf("replica 0 does not list the site written through replica 2 after %v", replicaDeadline)
+		}
 	}
 	time.Sleep(300 * time.Millisecond)
 	stop()
