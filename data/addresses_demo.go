@@ -13,7 +13,7 @@ import (
 // community names, made-up roads, numbers, buildings and positions) when st
 // has no addresses and its main layer's current version is the embedded
 // demo, as seedDemoSites does for sites.
-func seedDemoAddresses(ctx context.Context, st *SQLite) (bool, error) {
+func seedDemoAddresses(ctx context.Context, st Store) (bool, error) {
 	n, err := st.AddressCount(ctx)
 	if err != nil || n > 0 {
 		return false, err

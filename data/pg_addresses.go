@@ -29,3 +29,15 @@ func (p *Postgres) AddressCount(ctx context.Context) (int, error) {
 // asSQL is p seen through the SQLite type, whose portable methods use only
 // the pool.
 func (p *Postgres) asSQL() *SQLite { return &SQLite{sqlDB: p.sqlDB} }
+
+// ImportAddressesFunc is ImportAddresses for the records produce emits,
+// streamed (see SQLite.ImportAddressesFunc).
+func (p *Postgres) ImportAddressesFunc(ctx context.Context, imp AddressImport, produce func(emit func(address.Record) error) error) (*AddressImportResult, error) {
+	return p.asSQL().ImportAddressesFunc(ctx, imp, produce)
+}
+
+// EachAddress calls fn with each row of the address layer in id order (see
+// SQLite.EachAddress).
+func (p *Postgres) EachAddress(ctx context.Context, fn func(*address.Record) error) error {
+	return p.asSQL().EachAddress(ctx, fn)
+}

@@ -17,7 +17,7 @@ var DemoLevels = geo.Levels{"district", "street", "community", "grid"}
 // names and codes; synthetic inner boundaries) into st as the main layer when
 // that layer has no boundary set yet, its sites (see seedDemoSites) when
 // st has no sites and its main layer is the demo, and its address layer
-// likewise (seedDemoAddresses, SQLite only); otherwise it leaves st alone.
+// likewise (seedDemoAddresses); otherwise it leaves st alone.
 // It reports whether it wrote anything.
 func SeedDemo(ctx context.Context, st Store) (bool, error) {
 	grids, err := seedDemoGrids(ctx, st)
@@ -28,11 +28,7 @@ func SeedDemo(ctx context.Context, st Store) (bool, error) {
 	if err != nil {
 		return grids || sites, err
 	}
-	sq, ok := st.(*SQLite) // the address layer lives in the SQLite store only
-	if !ok {
-		return grids || sites, nil
-	}
-	addrs, err := seedDemoAddresses(ctx, sq)
+	addrs, err := seedDemoAddresses(ctx, st)
 	return grids || sites || addrs, err
 }
 

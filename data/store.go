@@ -51,7 +51,9 @@ type Store interface {
 	// ImportAddresses writes the address layer (gazetteer), all or
 	// nothing; Addresses reads it in id order; AddressCount counts it.
 	ImportAddresses(ctx context.Context, recs []address.Record, imp AddressImport) (*AddressImportResult, error)
+	ImportAddressesFunc(ctx context.Context, imp AddressImport, produce func(emit func(address.Record) error) error) (*AddressImportResult, error)
 	Addresses(ctx context.Context) ([]address.Record, error)
+	EachAddress(ctx context.Context, fn func(*address.Record) error) error
 	AddressCount(ctx context.Context) (int, error)
 
 	lookupToken(ctx context.Context, token string) (geo.Principal, time.Time, error)

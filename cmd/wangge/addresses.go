@@ -37,7 +37,7 @@ func (m *Main) importAddresses(ctx context.Context, args []string) error {
 	if system != crs.WGS84 {
 		f.Transform = func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }
 	}
-	store, err := data.OpenSQLite(ctx, *db)
+	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -89,19 +89,15 @@ func addressLoader(store data.Store, log *slog.Logger) func(context.Context, *ge
 // loadAddresses indexes the store's address layer with the hierarchy names
 // of the boundaries ix (nil: none yet): an empty layer still answers the
 // names of streets, communities and grids.
-// The address layer lives in the SQLite store; on PostgreSQL only the
-// names are answered.
 func loadAddresses(ctx context.Context, store data.Store, ix *geo.Index, log *slog.Logger) (*api.AddressHolder, error) {
 	start := time.Now()
 	b := address.NewBuilder(ix)
-	if sq, ok := store.(*data.SQLite); ok {
-		err := sq.EachAddress(ctx, func(r *address.Record) error {
-			b.Add(r)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	err := store.EachAddress(ctx, func(r *address.Record) error {
+		b.Add(r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	aix := b.Index()
 	h := new(api.AddressHolder)

@@ -1,13 +1,14 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func TestImportAddresses(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestImportAddresses(t *testing.T) { forEachStore(t, testImportAddresses) }
+
+func testImportAddresses(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	if code, _, errs := run(t, "", "import", "grids", writeFile(t, "grids.geojson", twoGrids), "--db", db, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import grids: %s", errs)
 	}
