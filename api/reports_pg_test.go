@@ -19,7 +19,7 @@ var fixturePG func(t *testing.T) string
 
 // TestReportsAPIOnPostgres runs the HTTP tests of reports (intake,
 // idempotency, lifecycle, access, masking and audit, lists, moved reports,
-// figures, concurrent posts) again with the PostgreSQL store, each in a
+// figures, concurrent posts, reports sent with an address) again with the PostgreSQL store, each in a
 // database of its own on the server of WANGGE_TEST_PG. It is skipped with
 // a message when that is unset (a failure under WANGGE_REQUIRE_EXTERNAL=1).
 func TestReportsAPIOnPostgres(t *testing.T) {
@@ -42,7 +42,7 @@ func TestReportsAPIOnPostgres(t *testing.T) {
 		{"PublicRoutesClosed", TestPublicRoutesClosed}, {"MaskingAndAudit", TestMaskingAndAudit},
 		{"ListReportsAPI", TestListReportsAPI}, {"MovedReports", TestMovedReports},
 		{"ReportStatsAPI", TestReportStatsAPI}, {"ReportCategories", TestReportCategories},
-		{"ConcurrentPosts", TestConcurrentPosts},
+		{"ConcurrentPosts", TestConcurrentPosts}, {"ReportByAddress", TestReportByAddress},
 	} {
 		t.Run(tc.name, tc.fn)
 	}

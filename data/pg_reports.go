@@ -87,6 +87,15 @@ func (c *pgCreate) stmt(id int64) (string, []any, error) {
 		}
 		q.WriteString(`) AS v)`)
 	}
+	if g := r.Geocode; g != nil {
+		cj, err := geocodeCandidates(g)
+		if err != nil {
+			return "", nil, err
+		}
+		q.WriteString(`, g AS (INSERT INTO report_geocodes(report_id, query, address, precision, score, candidates)
+			SELECT k.report_id, ?::text, ?::text, ?::text, ?::float8, ?::text FROM k)`)
+		args = append(args, g.Query, g.Address, g.Precision, g.Score, cj)
+	}
 	q.WriteString(` SELECT report_id FROM k`)
 	return q.String(), args, nil
 }

@@ -9,28 +9,35 @@ import (
 
 // insertGeocode stores how report r (sent with an address) was matched, in
 // the transaction of its creation; nothing for a report sent with lon/lat.
-// The PostgreSQL store does not keep it yet (no report_geocodes table there).
+// (On PostgreSQL the statement that inserts the report does it, see
+// pgCreate.stmt.)
 func (s *Reports) insertGeocode(b *batch, r *geo.Report) error {
 	g := r.Geocode
-	if g == nil || s.pg {
+	if g == nil {
 		return nil
 	}
+	cj, err := geocodeCandidates(g)
+	if err != nil {
+		return err
+	}
+	_, err = b.exec(`INSERT INTO report_geocodes(report_id, query, address, precision, score, candidates) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.ID, g.Query, g.Address, g.Precision, g.Score, cj)
+	return err
+}
+
+// geocodeCandidates is the JSON of g's candidates ([] for none).
+func geocodeCandidates(g *geo.Geocoded) (string, error) {
 	cands := g.Candidates
 	if cands == nil {
 		cands = []geo.GeocodeCandidate{}
 	}
 	cj, err := json.Marshal(cands)
-	if err != nil {
-		return err
-	}
-	_, err = b.exec(`INSERT INTO report_geocodes(report_id, query, address, precision, score, candidates) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.ID, g.Query, g.Address, g.Precision, g.Score, string(cj))
-	return err
+	return string(cj), err
 }
 
 // readGeocodes fills in Geocode of the reports of rs sent with an address.
 func (s *Reports) readGeocodes(ctx context.Context, q querier, rs []*geo.Report) error {
-	if len(rs) == 0 || s.pg {
+	if len(rs) == 0 {
 		return nil
 	}
 	byID := make(map[int64]*geo.Report, len(rs))
