@@ -142,6 +142,26 @@ func (p *Postgres) migrate(ctx context.Context) error {
 	return nil
 }
 
+// seedLock is the advisory lock key SeedDemo runs under.
+const seedLock = migrateLock + 1
+
+// lock takes the session advisory lock key on a connection of its own and
+// returns the function that releases it.
+func (p *Postgres) lock(ctx context.Context, key int64) (func(), error) {
+	conn, err := p.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(?)`, key); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(?)`, key)
+		conn.Close()
+	}, nil
+}
+
 // queryRow is QueryRowContext on the pool.
 func (p *Postgres) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return p.db.QueryRowContext(ctx, q, args...)

@@ -20,6 +20,15 @@ var DemoLevels = geo.Levels{"district", "street", "community", "grid"}
 // likewise (seedDemoAddresses); otherwise it leaves st alone.
 // It reports whether it wrote anything.
 func SeedDemo(ctx context.Context, st Store) (bool, error) {
+	if p, ok := st.(*Postgres); ok {
+		// Replicas started together with --demo: one seeds, the others
+		// then find the demo there.
+		unlock, err := p.lock(ctx, seedLock)
+		if err != nil {
+			return false, fmt.Errorf("demo: %w", err)
+		}
+		defer unlock()
+	}
 	grids, err := seedDemoGrids(ctx, st)
 	if err != nil {
 		return false, err

@@ -245,3 +245,36 @@ func FuzzMultiPolygonEWKB(f *testing.F) {
 		}
 	})
 }
+
+// TestSeedDemoTogether: two processes seeding the demo into one empty
+// PostgreSQL database at once write it once.
+func TestSeedDemoTogether(t *testing.T) {
+	ctx := context.Background()
+	url := pgTestDB(t, "seed")
+	var stores [2]Store
+	for i := range stores {
+		st, err := OpenPostgres(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		stores[i] = st
+	}
+	var wg sync.WaitGroup
+	wrote := make([]bool, len(stores))
+	for i, st := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if wrote[i], err = SeedDemo(ctx, st); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	vs, err := stores[0].Versions(ctx, geo.DefaultLayer)
+	if err != nil || len(vs) != 1 || wrote[0] == wrote[1] {
+		t.Errorf("after two seeds at once: %d versions (%v), wrote %v; want one version, written once", len(vs), err, wrote)
+	}
+}
