@@ -318,11 +318,16 @@ func (v *validator) groupGaps(g *group) {
 }
 
 // covered reports whether a point inside the candidate gap h is covered by
-// one of the siblings in (the exact check of the comment in gaps.go).
+// one of the siblings in (the exact check of the comment in gaps.go). A
+// candidate with no interior point in the plane (a needle whose vertices
+// are collinear to within rounding) leaves no point uncovered under the
+// boundary rule, and counts as covered: its ellipsoidal area is only the
+// bulge of its long edges' geodesics (a 2 km needle between 吴桥县 and 景县
+// measured 61 m² with 5e-18 square degrees in the plane).
 func (v *validator) covered(h orb.Polygon, in map[int32]bool) bool {
 	pt, ok := interiorPoint(h)
 	if !ok {
-		return false
+		return true
 	}
 	hit := false
 	v.ix.SearchBound(orb.Bound{Min: pt, Max: pt}, func(i int32) bool {
