@@ -194,7 +194,11 @@ func (w *writer) commitPipelined(ctx context.Context, conn *sql.Conn, ops []*wri
 				return fail(errs[i])
 			}
 		}
-		if _, err := c.Exec(ctx, "COMMIT"); err != nil {
+		tag, err := c.Exec(ctx, "COMMIT")
+		if err == nil && tag.String() != "COMMIT" { // an aborted transaction "commits" as a rollback
+			err = fmt.Errorf("commit answered %q", tag.String())
+		}
+		if err != nil {
 			return fail(err)
 		}
 		return nil
