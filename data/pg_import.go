@@ -104,7 +104,13 @@ func (w *importRow) values(id int64) []any {
 
 // commit commits the import's transaction and closes its connection.
 func (p *pgImport) commit(ctx context.Context) error {
-	_, err := p.conn.ExecContext(ctx, "COMMIT")
+	err := p.raw(func(c *pgx.Conn) error {
+		tag, err := c.Exec(ctx, "COMMIT")
+		if err == nil && tag.String() != "COMMIT" { // a failed statement aborted the transaction
+			err = fmt.Errorf("commit answered %q: nothing was imported", tag.String())
+		}
+		return err
+	})
 	p.conn.Close()
 	return err
 }
