@@ -32,7 +32,9 @@ func newGeocodeFixture(t *testing.T) *rfix {
 	} {
 		recs = append(recs, address.Record{Address: r.text, Point: orb.Point{r.lon, r.lat}, Components: address.Parse(r.text)})
 	}
-	loader := func(_ context.Context, ix *geo.Index) (api.AddressIndex, error) { return address.NewIndex(recs, ix), nil }
+	loader := func(_ context.Context, ix *geo.Index) (api.AddressIndex, error) {
+		return address.NewIndex(recs, ix), nil
+	}
 	f := newReportsFixture(t, api.Config{Addresses: h, AddressLoader: loader})
 	h.Store(address.NewIndex(recs, f.holder.Load()))
 	return f
