@@ -319,6 +319,7 @@ func (ix *Index) fuzzyHits(head string, offs []int, hs []hit) []hit {
 		}
 	}
 	var out []hit
+	budget := fuzzyBudget
 	for st := 0; st < nr; {
 		if covered[st] {
 			st++
@@ -328,13 +329,24 @@ func (ix *Index) fuzzyHits(head string, offs []int, hs []hit) []hit {
 		for en < nr && !covered[en] {
 			en++
 		}
-		if nr >= fuzzyMin-1 {
-			out = append(out, ix.fuzzySpan(head, offs, max(0, st-ix.maxAlias), min(nr, en+ix.maxAlias), covered, hs)...)
+		if nr >= fuzzyMin-1 && en-st <= budget {
+			budget -= en - st
+			out = append(out, ix.fuzzySpan(head, offs, max(0, st-fuzzyReach), min(nr, en+fuzzyReach), covered, hs)...)
 		}
 		st = en
 	}
 	return out
 }
+
+// The search for names one character off looks at most fuzzyReach
+// characters either side of text no name covers, and at no more than
+// fuzzyBudget uncovered characters per query in all: a mistyped name is a
+// few characters, and long unknown text (up to the 200 characters a query
+// may have) must not cost much.
+const (
+	fuzzyReach  = 6
+	fuzzyBudget = 24
+)
 
 // fuzzySpan finds the names within one edit of substrings of runes [st,en),
 // keeping the longest non-overlapping ones.
