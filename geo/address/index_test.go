@@ -107,3 +107,30 @@ func TestConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+// TestVillageAndCommunity: 张寨社区 and 张寨村 of one district are two places,
+// however each is written.
+func TestVillageAndCommunity(t *testing.T) {
+	recs := []address.Record{
+		{Address: "二七区张寨社区幸福路1号1栋", Point: orb.Point{113.60, 34.70}, Components: address.Components{District: "二七区", Community: "张寨社区居民委员会", Road: "幸福路", Number: "1", Building: "1"}},
+		{Address: "二七区张寨村幸福路1号1栋", Point: orb.Point{113.61, 34.71}, Components: address.Components{District: "二七区", Community: "张寨村民委员会", Road: "幸福路", Number: "1", Building: "1"}},
+	}
+	ix := address.NewIndex(recs, nil)
+	tests := []struct{ q, want string }{
+		{"张寨社区幸福路1号1栋", "二七区张寨社区幸福路1号1栋"},
+		{"张寨社区居民委员会幸福路一号一栋", "二七区张寨社区幸福路1号1栋"},
+		{"张寨村幸福路1号1栋", "二七区张寨村幸福路1号1栋"},
+		{"张寨村委会 幸福路1号1栋", "二七区张寨村幸福路1号1栋"},
+		{"张寨村民委员会幸福路1号1号楼", "二七区张寨村幸福路1号1栋"},
+	}
+	for _, tt := range tests {
+		ms := ix.Geocode(tt.q, 2)
+		if len(ms) == 0 || ms[0].Address != tt.want || ms[0].Score != 1 {
+			t.Errorf("Geocode(%q) = %+v, want %q with score 1", tt.q, ms, tt.want)
+		}
+	}
+	// written without 社区 or 村, either will do; both are offered
+	if ms := ix.Geocode("张寨幸福路1号1栋", 2); len(ms) != 2 {
+		t.Errorf("Geocode(张寨…) = %d answers, want both", len(ms))
+	}
+}

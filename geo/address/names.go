@@ -15,8 +15,11 @@ var kindSuffixes = [nKinds][]string{
 	kCity:      {"市", "地区", "自治州", "盟"},
 	kDistrict:  {"区", "县", "市", "旗", "自治县"},
 	kStreet:    {"街道", "街道办事处", "办事处", "镇", "乡"},
-	kCommunity: {"社区", "社区居委会", "社区居民委员会", "社区居民管理委员会", "居委会", "居民委员会", "村", "村委会", "村民委员会"},
 }
+
+// communitySuffixes are the suffixes a 社区 may be written with (villages:
+// villageSuffixes).
+var communitySuffixes = []string{"社区", "社区居委会", "社区居民委员会", "社区居民管理委员会", "居委会", "居民委员会"}
 
 func isAdmin(k kind) bool { return k <= kCommunity }
 
@@ -26,6 +29,8 @@ func isAdmin(k kind) bool { return k <= kCommunity }
 func key(k kind, v string) string {
 	n := Normalize(v)
 	switch {
+	case k == kCommunity:
+		return communityKey(n)
 	case isAdmin(k):
 		return stripAdmin(n)
 	case k == kNumber:
@@ -36,6 +41,21 @@ func key(k kind, v string) string {
 		return strings.TrimSuffix(n, "单元")
 	}
 	return n
+}
+
+// villageSuffixes end the names of villages (村), longest first.
+var villageSuffixes = []string{"村民委员会", "村委会", "村"}
+
+// communityKey is the key of a community name: a village keeps its 村 (张寨村
+// for 张寨村委会 and 张寨村民委员会), so that it is not the 张寨社区 of the same
+// district, whose key is 张寨.
+func communityKey(n string) string {
+	for _, suf := range villageSuffixes {
+		if base, ok := strings.CutSuffix(n, suf); ok && runeLen(base) >= 2 {
+			return base + "村"
+		}
+	}
+	return stripAdmin(n)
 }
 
 func stripAdmin(n string) string {
@@ -67,10 +87,19 @@ func aliases(k kind, name string) []string {
 		return out
 	}
 	base := stripAdmin(n)
+	suffixes := kindSuffixes[k]
+	if k == kCommunity {
+		if key := communityKey(n); strings.HasSuffix(key, "村") {
+			base = strings.TrimSuffix(key, "村") // a village: 张寨, 张寨村, 张寨村委会, ...
+			suffixes = villageSuffixes
+		} else {
+			suffixes = communitySuffixes
+		}
+	}
 	if base != n {
 		out = append(out, base)
 	}
-	for _, suf := range kindSuffixes[k] {
+	for _, suf := range suffixes {
 		if a := base + suf; a != n {
 			out = append(out, a)
 		}
