@@ -316,3 +316,29 @@ func waitVersion(t *testing.T, url string, v int64) time.Duration {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestReplicaVersionCheck: a version made current without a notice (here
+// by hand in SQL, as a lost NOTIFY would leave it) reaches a running server
+// through its once-a-second check.
+func TestReplicaVersionCheck(t *testing.T) {
+	db := pgTempURL(t)
+	srv := startServer(t, nil, "--demo", "--db", db, "--log-level", "warn")
+	v1 := servedVersion(t, srv.url)
+	code, out, errs := run(t, "", "import", "grids", "../../data/demo/grids.geojson", "--replace", "--db", db)
+	if code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	var v2 int64
+	fmt.Sscanf(out[strings.Index(out, "version "):], "version %d", &v2)
+	waitVersion(t, srv.url, v2)
+	cfg, _ := pgx.ParseConfig(db)
+	conn, err := pgx.ConnectConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `UPDATE layers SET current_version = $1 WHERE name = 'main'`, v1); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("version %d (no notice) served after %v", v1, waitVersion(t, srv.url, v1))
+}
