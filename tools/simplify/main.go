@@ -8,7 +8,8 @@
 //	    ../shared/data/cn-districts-wgs84.geojson > /tmp/zz-a.geojson
 //
 // Features keep their properties; -code copies a property to "code", and
-// -level sets "level".
+// -level sets "level". Rings that collapse below 4 positions are dropped
+// (a feature that would lose everything keeps its original geometry).
 package main
 
 import (
@@ -50,7 +51,9 @@ func main() {
 		}
 		g := orb.Clone(f.Geometry)
 		if *tol > 0 {
-			g = simplify.DouglasPeucker(*tol).Simplify(g)
+			if s := dropCollapsed(simplify.DouglasPeucker(*tol).Simplify(orb.Clone(f.Geometry))); s != nil {
+				g = s
+			}
 		}
 		nf := geojson.NewFeature(g)
 		nf.Properties = f.Properties
@@ -67,4 +70,35 @@ func main() {
 		os.Exit(1)
 	}
 	os.Stdout.Write(b)
+}
+
+// dropCollapsed removes the rings simplification left with fewer than 4
+// positions (and the polygons whose shell it did); nil when nothing is left.
+func dropCollapsed(g orb.Geometry) orb.Geometry {
+	var mp orb.MultiPolygon
+	switch t := g.(type) {
+	case orb.Polygon:
+		mp = orb.MultiPolygon{t}
+	case orb.MultiPolygon:
+		mp = t
+	default:
+		return g
+	}
+	var out orb.MultiPolygon
+	for _, p := range mp {
+		if len(p) == 0 || len(p[0]) < 4 {
+			continue
+		}
+		q := orb.Polygon{p[0]}
+		for _, h := range p[1:] {
+			if len(h) >= 4 {
+				q = append(q, h)
+			}
+		}
+		out = append(out, q)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
