@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,6 +28,9 @@ type pgCreate struct {
 	r    *geo.Report
 	idem *geo.IdempotencyKey
 	pl   placement
+	// dbClock: the report's times come from the database's clock (see
+	// Reports.UseDatabaseClock).
+	dbClock bool
 
 	body     []byte
 	replayed bool
@@ -41,7 +45,7 @@ func pgCreateReport(b *batch, c *pgCreate) error {
 	if err != nil {
 		return err
 	}
-	q, args, err := c.stmt(id)
+	q, args, err := c.stmt(id, b.nowMS)
 	if err != nil {
 		return err
 	}
@@ -52,14 +56,19 @@ func pgCreateReport(b *batch, c *pgCreate) error {
 	return err
 }
 
-// stmt numbers the report id, renders the answer (with a key) and returns
+// stmt numbers the report id (and with dbClock dates it nowMS, the
+// database's clock in unix milliseconds), renders the answer (with a key)
+// and returns
 // the statement that inserts the idempotency key with the answer (unless
 // the key is stored already: ON CONFLICT, which also covers another process
 // storing it at the same moment), and only then the report and its events,
 // selecting the report's id; no row when the key was stored.
-func (c *pgCreate) stmt(id int64) (string, []any, error) {
+func (c *pgCreate) stmt(id, nowMS int64) (string, []any, error) {
 	r, idem := c.r, c.idem
 	r.ID = id
+	if c.dbClock {
+		redate(r, time.UnixMilli(nowMS).UTC())
+	}
 	var q strings.Builder
 	var args []any
 	if idem == nil {
@@ -100,6 +109,26 @@ func (c *pgCreate) stmt(id int64) (string, []any, error) {
 	return q.String(), args, nil
 }
 
+// redate moves a new report to now: its creation, its deadline (by as
+// much), its last change and the events and resolution made at its
+// creation. When it happened (OccurredAt) is the reporter's and stays.
+func redate(r *geo.Report, now time.Time) {
+	was := r.CreatedAt
+	d := now.Sub(was)
+	r.CreatedAt, r.DueAt = now, r.DueAt.Add(d)
+	at := func(t *time.Time) {
+		if t.Equal(was) {
+			*t = now
+		}
+	}
+	at(&r.UpdatedAt)
+	at(&r.ResolvedAt)
+	at(&r.DoneAt)
+	for i := range r.Events {
+		at(&r.Events[i].At)
+	}
+}
+
 // replay sets c's answer from its stored key (the statement of stmt
 // inserted nothing): the first answer (replayed), or
 // geo.ErrIdempotencyMismatch for another request under the same key.
@@ -132,14 +161,19 @@ func (w *writer) commitPipelined(ctx context.Context, conn *sql.Conn, ops []*wri
 		c := pc.c.Conn()
 		var first pgx.Batch
 		first.Queue("BEGIN")
-		first.Queue(`SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, $1::int)`, len(ops))
+		first.Queue(rebind(drawIDsQuery), len(ops))
 		br := c.SendBatch(ctx, &first)
 		_, err := br.Exec()
 		var ids []int64
+		var nowMS int64
 		if err == nil {
 			var rows pgx.Rows
 			if rows, err = br.Query(); err == nil {
-				ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+				var id int64
+				_, err = pgx.ForEachRow(rows, []any{&id, &nowMS}, func() error {
+					ids = append(ids, id)
+					return nil
+				})
 			}
 		}
 		if cerr := br.Close(); err == nil {
@@ -154,7 +188,7 @@ func (w *writer) commitPipelined(ctx context.Context, conn *sql.Conn, ops []*wri
 		}
 		var all pgx.Batch
 		for i, op := range ops {
-			q, args, err := op.create.stmt(ids[i])
+			q, args, err := op.create.stmt(ids[i], nowMS)
 			if err != nil {
 				c.Exec(ctx, "ROLLBACK")
 				retry = ops

@@ -21,11 +21,12 @@ import (
 // with NewReports and close it before the store. It is safe for concurrent
 // use; on PostgreSQL, several processes may share one database.
 type Reports struct {
-	st     *SQLite // nil on PostgreSQL
-	db     *sql.DB
-	pg     bool
-	w      *writer
-	places *placementCache
+	st      *SQLite // nil on PostgreSQL
+	db      *sql.DB
+	pg      bool
+	dbClock bool // see UseDatabaseClock
+	w       *writer
+	places  *placementCache
 }
 
 // NewReports starts the report store on st. On SQLite it keeps more idle
@@ -41,6 +42,15 @@ func NewReports(st Store) *Reports {
 	}
 	return r
 }
+
+// UseDatabaseClock makes the store date new reports by the database's
+// clock (PostgreSQL; a no-op on SQLite): CreateReport moves a report's
+// creation to the moment its batch takes its id, and its deadline, last
+// change and creation events with it, before it is stored and the answer
+// rendered. Several servers on one database then agree on when reports
+// came in and when they are due, whatever their own clocks say. Call it
+// before the first write.
+func (s *Reports) UseDatabaseClock() { s.dbClock = s.pg }
 
 // Close stops the writer after the writes already queued. It does not close
 // the SQLite store.
@@ -86,7 +96,7 @@ func (s *Reports) CreateReport(ctx context.Context, r *geo.Report, idem *geo.Ide
 // createReport is CreateReport after the placement is encoded.
 func (s *Reports) createReport(ctx context.Context, r *geo.Report, idem *geo.IdempotencyKey, pl placement) (body []byte, replayed bool, err error) {
 	if s.pg {
-		c := &pgCreate{r: r, idem: idem, pl: pl}
+		c := &pgCreate{r: r, idem: idem, pl: pl, dbClock: s.dbClock}
 		err := s.w.doCreate(ctx, c)
 		return c.body, c.replayed, err
 	}

@@ -57,8 +57,10 @@ type batch struct {
 	// drops what it added.
 	onCommit []func()
 	// ids are report ids drawn from the sequence for the batch's new
-	// reports (PostgreSQL), taken in turn by reportID.
-	ids []int64
+	// reports (PostgreSQL), taken in turn by reportID; nowMS is the
+	// database's clock when they were drawn (unix milliseconds).
+	ids   []int64
+	nowMS int64
 }
 
 // drawIDs draws from the reports' sequence one id per new report of ops,
@@ -75,7 +77,7 @@ func (b *batch) drawIDs(ops []*writeOp) error {
 	if n == 0 {
 		return nil
 	}
-	rows, err := b.tx.QueryContext(b.ctx, `SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, ?::int)`, n)
+	rows, err := b.tx.QueryContext(b.ctx, drawIDsQuery, n)
 	if err != nil {
 		return err
 	}
@@ -83,13 +85,18 @@ func (b *batch) drawIDs(ops []*writeOp) error {
 	b.ids = make([]int64, 0, n)
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
+		if err := rows.Scan(&id, &b.nowMS); err != nil {
 			return err
 		}
 		b.ids = append(b.ids, id)
 	}
 	return rows.Err()
 }
+
+// drawIDsQuery draws ? report ids, each with the database's clock in unix
+// milliseconds.
+const drawIDsQuery = `SELECT nextval(pg_get_serial_sequence('reports', 'id')),
+	(extract(epoch FROM clock_timestamp()) * 1000)::bigint FROM generate_series(1, ?::int)`
 
 // reportID takes the next id drawn for the batch.
 func (b *batch) reportID() (int64, error) {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geom"
@@ -276,5 +277,50 @@ func TestSeedDemoTogether(t *testing.T) {
 	vs, err := stores[0].Versions(ctx, geo.DefaultLayer)
 	if err != nil || len(vs) != 1 || wrote[0] == wrote[1] {
 		t.Errorf("after two seeds at once: %d versions (%v), wrote %v; want one version, written once", len(vs), err, wrote)
+	}
+}
+
+// TestDatabaseClock: with UseDatabaseClock, new reports are dated by
+// PostgreSQL's clock, deadline and creation events moved with them, in the
+// stored report and in the answer kept for the idempotency key.
+func TestDatabaseClock(t *testing.T) {
+	_, rs, ix := openReports(t, kindPostgres)
+	rs.UseDatabaseClock()
+	ctx := context.Background()
+	var dbNow time.Time
+	if err := rs.db.QueryRowContext(ctx, `SELECT clock_timestamp()`).Scan(&dbNow); err != nil {
+		t.Fatal(err)
+	}
+	for _, keyed := range []bool{false, true} {
+		r := newReport(t, ix, orb.Point{0.5, 0.5}, day0, "1") // dated 2025-06-01 by the caller
+		deadline := r.DueAt.Sub(r.CreatedAt)
+		var idem *geo.IdempotencyKey
+		if keyed {
+			idem = &geo.IdempotencyKey{Scope: "1", Key: "k", Render: func(r *geo.Report) ([]byte, error) {
+				return []byte(r.CreatedAt.Format(time.RFC3339Nano)), nil
+			}}
+		}
+		body, _, err := rs.CreateReport(ctx, r, idem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := rs.Report(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := got.CreatedAt.Sub(dbNow); d < 0 || d > time.Minute {
+			t.Errorf("created at %v, the database's clock said %v", got.CreatedAt, dbNow)
+		}
+		if !got.CreatedAt.Equal(r.CreatedAt) || got.DueAt.Sub(got.CreatedAt) != deadline || !got.UpdatedAt.Equal(got.CreatedAt) {
+			t.Errorf("stored %v due %v updated %v (caller sees %v); want the deadline %v after creation", got.CreatedAt, got.DueAt, got.UpdatedAt, r.CreatedAt, deadline)
+		}
+		for _, e := range got.Events {
+			if !e.At.Equal(got.CreatedAt) {
+				t.Errorf("event %+v not at the creation %v", e, got.CreatedAt)
+			}
+		}
+		if keyed && string(body) != got.CreatedAt.Format(time.RFC3339Nano) {
+			t.Errorf("answer %q, stored creation %v", body, got.CreatedAt)
+		}
 	}
 }

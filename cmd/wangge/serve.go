@@ -91,6 +91,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	reports := data.NewReports(store)
 	defer reports.Close()
+	// On PostgreSQL, reports are dated by the database's clock, so that
+	// replicas agree on when each came in and is due.
+	reports.UseDatabaseClock()
 	var demoToken string
 	if *demo {
 		if demoToken, _, err = store.CreateToken(ctx, geo.RoleAdmin, "", "demo admin", 30*24*time.Hour); err != nil {
