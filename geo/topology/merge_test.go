@@ -21,7 +21,9 @@ func mustMerge(t testing.TB, a, b *geo.Set, opt MergeOptions) *MergeResult {
 
 // checkMerged checks that the merged set passes validation (no overlap,
 // gap, part outside or invalid geometry of 1 m² or more) and conserves area:
-// its grids add up to the union of both layers plus the gaps repair filled.
+// its grids add up to the union of both layers plus the gaps repair filled
+// (to 5e-6: AreaM2 follows long edges along their geodesic, so the pieces
+// of a cut edge bound a little more or less; 1.5e-6 seen on 郑州).
 func checkMerged(t *testing.T, name string, res *MergeResult, a, b *geo.Set) {
 	t.Helper()
 	for _, k := range []Kind{KindOverlap, KindGap, KindOutsideParent, KindInvalid, KindSliver} {
@@ -42,7 +44,7 @@ func checkMerged(t *testing.T, name string, res *MergeResult, a, b *geo.Set) {
 			filled += c.AreaM2
 		}
 	}
-	if sum := sumArea(res.Set); math.Abs(sum-union-filled) > 1e-6*union {
+	if sum := sumArea(res.Set); math.Abs(sum-union-filled) > 5e-6*union {
 		t.Errorf("%s: merged grids add up to %.0f m², union of the layers %.0f + gaps filled %.0f (%+.0f)", name, sum, union, filled, sum-union-filled)
 	}
 }
@@ -59,6 +61,9 @@ func TestMergeZhengzhou(t *testing.T) {
 			t.Errorf("prefer: grid %s has source_a %v", g.Code, g.Attrs["source_a"])
 		}
 	}
+	// Preferring the coarser drawing: an overlay in the repair went wrong
+	// here (a 115 km² overlap appeared) before results were checked.
+	checkMerged(t, "prefer the coarser", mustMerge(t, b, a, MergeOptions{MinAreaM2: 1}), b, a)
 	ref := mustMerge(t, a, b, MergeOptions{Refine: true, MinAreaM2: 1})
 	checkMerged(t, "refine", ref, a, b)
 	if len(ref.Set.Grids) != len(a.Grids) {

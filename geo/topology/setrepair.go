@@ -218,6 +218,10 @@ func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult
 		return a
 	}
 	beaten := map[int32][]int32{}        // grid → the grids that win its overlaps
+	lost := map[int32]orb.MultiPolygon{} // grid → the overlaps it loses
+	lostArea := map[int32]float64{}
+	outside := map[int32]orb.MultiPolygon{} // child → its parts outside its parent
+	outArea := map[int32]float64{}
 	clip := map[int32]bool{}             // children to clip to their parent
 	gain := map[int32]orb.MultiPolygon{} // gaps given to a grid
 	moved, largest := 0, 0.0
@@ -249,6 +253,8 @@ func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult
 				w, l = l, w // the overlap is all of the loser: keep it, rather than delete a grid
 			}
 			beaten[l] = append(beaten[l], w)
+			lost[l] = append(lost[l], p.Geometry.(orb.MultiPolygon)...)
+			lostArea[l] += p.AreaM2
 			moved++
 			res.Changes = append(res.Changes, Change{Kind: ChangeOverlap, Level: p.Level, Grids: []string{ix.Grid(w).Code, ix.Grid(l).Code},
 				AreaM2: p.AreaM2, Geometry: p.Geometry,
@@ -256,6 +262,8 @@ func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult
 		case KindOutsideParent:
 			c, _ := ix.Lookup(p.Grids[0])
 			clip[c] = true
+			outside[c] = append(outside[c], p.Geometry.(orb.MultiPolygon)...)
+			outArea[c] += p.AreaM2
 			moved++
 			res.Changes = append(res.Changes, Change{Kind: ChangeOutside, Level: p.Level, Grids: slices.Clone(p.Grids), AreaM2: p.AreaM2, Geometry: p.Geometry,
 				Detail: fmt.Sprintf("%s of %s outside its parent cut off", formatArea(p.AreaM2), label(ix.Grid(c)))})
@@ -301,6 +309,12 @@ func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult
 		}
 	}
 	next := slices.Clone(geoms)
+	failed := func(i int32, what string) {
+		g := &set.Grids[i]
+		res.Changes = append(res.Changes, Change{Kind: ChangeLeft, Level: g.Level, Grids: []string{g.Code},
+			Detail: fmt.Sprintf("%s: %s left undone (the overlay gave no sane result)", label(g), what)})
+	}
+	changed := 0
 	for i := range int32(len(geoms)) {
 		g := geoms[i]
 		if ws := beaten[i]; len(ws) > 0 {
@@ -308,15 +322,37 @@ func repairRound(ctx context.Context, set *geo.Set, rule Rule, res *RepairResult
 			for _, w := range ws {
 				others = append(others, geoms[w]...)
 			}
-			g = Difference(g, others)
+			if r, ok := checkedDifference(g, others, lost[i], lostArea[i]); ok {
+				g = r
+			} else {
+				failed(i, "cutting the overlaps it lost")
+			}
 		}
 		if clip[i] {
-			g = Intersection(g, geoms[ix.Parent(i)])
+			pg := geoms[ix.Parent(i)]
+			a0 := AreaM2(g)
+			if r, ok := firstSane(a0-outArea[i], a0, overlayTol(a0),
+				func() orb.MultiPolygon { return Intersection(g, pg) },
+				func() orb.MultiPolygon { return Difference(g, outside[i]) }); ok {
+				g = r
+			} else {
+				failed(i, "cutting the part outside its parent")
+			}
 		}
 		if len(gain[i]) > 0 {
-			g = Union(append(slices.Clone(g), gain[i]...))
+			if r, ok := checkedUnion(g, gain[i]); ok {
+				g = r
+			} else {
+				failed(i, "adding the gaps it received")
+			}
+		}
+		if !sameGeometry(g, geoms[i]) {
+			changed++
 		}
 		next[i] = dropDust(g)
+	}
+	if changed == 0 {
+		moved = 0 // every overlay failed: another round would do the same
 	}
 	for i := range set.Grids {
 		g := &set.Grids[i]
@@ -458,6 +494,14 @@ func moveSlivers(set *geo.Set, minAreaM2 float64, res *RepairResult) {
 		g.Geometry = keep
 	}
 	for _, j := range slices.Sorted(maps.Keys(gain)) {
-		set.Grids[j].Geometry = Union(append(slices.Clone(set.Grids[j].Geometry), gain[j]...))
+		if u, ok := checkedUnion(set.Grids[j].Geometry, gain[j]); ok {
+			set.Grids[j].Geometry = u
+		} // else the parts, below the threshold, are lost
 	}
+}
+
+// sameGeometry reports whether a and b are the same slice (an overlay
+// result is always a new one).
+func sameGeometry(a, b orb.MultiPolygon) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
