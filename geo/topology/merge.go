@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -199,7 +200,11 @@ func dissolve(ctx context.Context, kept, slivers []piece, level string, changes 
 			geoms[i] = out[i].geom
 		}
 		tree := boundTree(geoms)
-		gain := map[int][]orb.Polygon{}
+		type won struct {
+			pg  orb.Polygon
+			src piece
+		}
+		gain := map[int][]won{}
 		var left []piece
 		for _, s := range slivers {
 			var rest orb.MultiPolygon
@@ -222,7 +227,7 @@ func dissolve(ctx context.Context, kept, slivers []piece, level string, changes 
 					continue
 				}
 				w := int(ids[best])
-				gain[w] = append(gain[w], pg)
+				gain[w] = append(gain[w], won{pg, s})
 				area := PolygonAreaM2(pg)
 				*changes = append(*changes, Change{Kind: ChangeSliver, Level: level, Grids: []string{out[w].code, s.code}, AreaM2: area, Geometry: orb.MultiPolygon{pg},
 					Detail: fmt.Sprintf("sliver of %s from %s given to %s (shared edge %.0f m)", formatArea(area), s.code, out[w].code, l[best])})
@@ -233,11 +238,19 @@ func dissolve(ctx context.Context, kept, slivers []piece, level string, changes 
 			}
 		}
 		for _, w := range slices.Sorted(maps.Keys(gain)) {
-			mp := slices.Clone(out[w].geom)
-			for _, pg := range gain[w] {
-				mp = append(mp, pg)
+			var add orb.MultiPolygon
+			for _, g := range gain[w] {
+				add = append(add, g.pg)
 			}
-			out[w].geom = Union(mp)
+			if u, ok := checkedUnion(out[w].geom, add); ok {
+				out[w].geom = u
+				continue
+			}
+			for _, g := range gain[w] { // the overlay failed: they stay slivers
+				q := g.src
+				q.geom = orb.MultiPolygon{g.pg}
+				left = append(left, q)
+			}
 		}
 		slivers = left
 	}
@@ -252,8 +265,16 @@ func dissolve(ctx context.Context, kept, slivers []piece, level string, changes 
 			}
 		}
 		if ok {
-			out[i].geom = Union(append(slices.Clone(out[i].geom), s.geom...))
-			continue
+			if u, sane := checkedUnion(out[i].geom, s.geom); sane {
+				out[i].geom = u
+				continue
+			}
+		}
+		for n := 2; ; n++ { // a grid of its own, under an unused code
+			if _, used := byCode[s.code]; !used {
+				break
+			}
+			s.code = fmt.Sprintf("%s.%d", strings.TrimSuffix(s.code, fmt.Sprintf(".%d", n-1)), n)
 		}
 		byCode[s.code] = len(out)
 		out = append(out, s)
