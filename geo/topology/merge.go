@@ -148,6 +148,13 @@ func Merge(ctx context.Context, a, b []geo.Grid, opt MergeOptions) (*MergeResult
 	kept = dissolve(ctx, kept, slivers, opt.Level, &res.Changes)
 	set := &geo.Set{Layer: opt.Layer, Levels: geo.Levels{opt.Level}}
 	for _, p := range kept {
+		if area := AreaM2(p.geom); area < opt.MinAreaM2 {
+			// Slivers that bordered nothing they could join: below the
+			// threshold, they would only be slivers of the result.
+			res.Changes = append(res.Changes, Change{Kind: ChangeSliver, Level: opt.Level, Grids: []string{p.code}, AreaM2: area, Geometry: p.geom,
+				Detail: fmt.Sprintf("%s of %s dropped: a sliver that borders no grid of the result", formatArea(area), p.code)})
+			continue
+		}
 		attrs := map[string]any{}
 		if p.srcA != "" {
 			attrs["source_a"] = p.srcA

@@ -494,9 +494,15 @@ func moveSlivers(set *geo.Set, minAreaM2 float64, res *RepairResult) {
 		g.Geometry = keep
 	}
 	for _, j := range slices.Sorted(maps.Keys(gain)) {
-		if u, ok := checkedUnion(set.Grids[j].Geometry, gain[j]); ok {
-			set.Grids[j].Geometry = u
-		} // else the parts, below the threshold, are lost
+		w := &set.Grids[j]
+		// The union must absorb the parts, not keep them as parts of their
+		// own (they would be slivers again).
+		if u, ok := checkedUnion(w.Geometry, gain[j]); ok && len(u) <= len(w.Geometry) {
+			w.Geometry = u
+			continue
+		}
+		res.Changes = append(res.Changes, Change{Kind: ChangeSliver, Level: w.Level, Grids: []string{w.Code}, AreaM2: AreaM2(gain[j]), Geometry: gain[j],
+			Detail: fmt.Sprintf("the %d small parts given to %s dropped instead: the union did not join them to it", len(gain[j]), label(w))})
 	}
 }
 
