@@ -81,8 +81,8 @@ func (m *Main) repair(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "layer %s version %d: %s; before: %s; after: %s (%.1fs)\n", set.Layer, set.Version, changeCounts(res),
-		problemCounts(res.Before), problemCounts(res.After), took.Seconds())
+	fmt.Fprintf(m.Stderr, "layer %s version %d: %s; before: %s; after: %s (%d rounds, %.1fs)\n", set.Layer, set.Version, changeCounts(res),
+		problemCounts(res.Before), problemCounts(res.After), res.Rounds, took.Seconds())
 	if *apply {
 		fmt.Fprintf(m.Stderr, "saved as version %d (wangge versions --layer %s --restore %d brings back the old one)\n", newVersion, set.Layer, set.Version)
 	} else {
