@@ -39,8 +39,10 @@ func versionCount(t *testing.T, db, layer string) int {
 	return strings.Count(out, "\n") - 1
 }
 
-func TestRepairCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestRepairCommand(t *testing.T) { forEachStore(t, testRepairCommand) }
+
+func testRepairCommand(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	if code, _, errs := run(t, "", "import", "grids", writeFile(t, "g.geojson", gappyGrids), "--db", db, "--levels", "district,grid"); code != 0 {
 		t.Fatalf("import: %s", errs)
 	}
@@ -195,8 +197,10 @@ func TestRepairCompareMergeZhengzhou(t *testing.T) {
 }
 
 // The demo's communities against a copy drawn up to 30 m elsewhere.
-func TestCompareMergeDemo(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "w.db")
+func TestCompareMergeDemo(t *testing.T) { forEachStore(t, testCompareMergeDemo) }
+
+func testCompareMergeDemo(t *testing.T, k storeKind) {
+	db := storeDB(t, k, "w.db")
 	src := writeFile(t, "demo.geojson", string(demo.Grids()))
 	if code, _, errs := run(t, "", "import", "grids", src, "--db", db, "--layer", "a"); code != 0 {
 		t.Fatalf("import demo: %s", errs)
