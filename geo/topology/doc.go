@@ -2,7 +2,11 @@
 // governance needs (横向到边、纵向到底): siblings do not overlap, children
 // cover their parent and stay inside it, every geometry is valid, and the
 // hierarchy has no holes. Validate reads a geo.Index and returns a Report of
-// Problems; Repair makes one dirty geometry valid.
+// Problems; Repair makes one dirty geometry valid. RepairSet makes a whole
+// set pass Validate (snapping, overlaps to one grid by a Rule, gaps to a
+// neighbour); Compare makes the crosswalk of two layers of the same ground
+// and Merge one layer from two (多网合一). Every overlay result RepairSet
+// and Merge keep is checked (checked.go).
 //
 // Coordinates are orb.Point{lon, lat} in WGS-84 degrees, as in package geo.
 // Areas are square metres on the WGS-84 ellipsoid (AreaM2: an equal-area
@@ -71,7 +75,9 @@
 //
 // Validate reads the index and never modifies it or the geometry it holds;
 // it spreads its work over GOMAXPROCS goroutines and may be called
-// concurrently. Repair and the overlay functions are pure.
+// concurrently. Repair and the overlay functions are pure. RepairSet,
+// Compare and Merge do not modify their inputs and may be called
+// concurrently.
 //
 // topology imports only geometry libraries (orb, rtree) and the standard
 // library.
