@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -87,9 +88,12 @@ func Union(mp orb.MultiPolygon) orb.MultiPolygon {
 }
 
 // interiorPoint returns a point strictly inside polygon p (shell and holes
-// of any orientation, rings not crossing): on the horizontal line through the
-// middle of the tallest gap between vertex latitudes, the middle of the
-// widest stretch inside. False when p has no area.
+// of any orientation, rings not crossing): on a horizontal line through the
+// middle of a gap between vertex latitudes, the middle of the widest stretch
+// inside. The tallest gap is tried first, then the next ones (up to
+// interiorBands in all): on a needle the tallest band may cross only two
+// edges that meet at one x, while a lower band is wide. False when no band
+// tried has a stretch of positive width (p has no area in the plane).
 func interiorPoint(p orb.Polygon) (orb.Point, bool) {
 	var ys []float64
 	for _, r := range p {
@@ -102,30 +106,39 @@ func interiorPoint(p orb.Polygon) (orb.Point, bool) {
 	if len(ys) < 2 {
 		return orb.Point{}, false
 	}
-	best, y := -1.0, 0.0
-	for k := 0; k+1 < len(ys); k++ {
-		if d := ys[k+1] - ys[k]; d > best {
-			best, y = d, ys[k]+d/2
-		}
+	bands := make([]int, len(ys)-1) // band k lies between ys[k] and ys[k+1]
+	for k := range bands {
+		bands[k] = k
+	}
+	slices.SortStableFunc(bands, func(a, b int) int { return cmp.Compare(ys[b+1]-ys[b], ys[a+1]-ys[a]) })
+	if len(bands) > interiorBands {
+		bands = bands[:interiorBands]
 	}
 	var xs []float64
-	for _, r := range p {
-		for k := 0; k+1 < len(r); k++ {
-			a, b := r[k], r[k+1]
-			if (a[1] < y) != (b[1] < y) {
-				xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
+	for _, k := range bands {
+		y := ys[k] + (ys[k+1]-ys[k])/2
+		xs = xs[:0]
+		for _, r := range p {
+			for i := 0; i+1 < len(r); i++ {
+				a, b := r[i], r[i+1]
+				if (a[1] < y) != (b[1] < y) {
+					xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
+				}
 			}
 		}
-	}
-	slices.Sort(xs)
-	widest, x := -1.0, math.NaN()
-	for k := 0; k+1 < len(xs); k += 2 {
-		if d := xs[k+1] - xs[k]; d > widest {
-			widest, x = d, xs[k]+d/2
+		slices.Sort(xs)
+		widest, x := 0.0, math.NaN()
+		for i := 0; i+1 < len(xs); i += 2 {
+			if d := xs[i+1] - xs[i]; d > widest {
+				widest, x = d, xs[i]+d/2
+			}
+		}
+		if widest > 0 && !math.IsNaN(x) {
+			return orb.Point{x, y}, true
 		}
 	}
-	if math.IsNaN(x) || widest <= 0 {
-		return orb.Point{}, false
-	}
-	return orb.Point{x, y}, true
+	return orb.Point{}, false
 }
+
+// interiorBands is how many latitude bands interiorPoint tries at most.
+const interiorBands = 16
