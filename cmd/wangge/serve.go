@@ -101,7 +101,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	}
 
+	// On PostgreSQL every replica takes "now" (event times, what is
+	// overdue) from the database's clock, synced every 30 s, so that
+	// replicas on machines whose clocks drift apart still agree.
+	var now func() time.Time
+	if pg, ok := store.(*data.Postgres); ok {
+		clk := new(data.DBClock)
+		if _, err := clk.Sync(ctx, pg); err != nil {
+			log.Warn("database clock sync failed; using the local clock until it works", "err", err)
+		}
+		go clk.Run(ctx, pg, 30*time.Second, log)
+		now = clk.Now
+	}
 	srv := api.New(api.Config{
+		Now:        now,
 		Boundaries: holder, Grids: store, AdminToken: m.Getenv("WANGGE_ADMIN_TOKEN"),
 		Logger: log, Version: version, MaxBatchPoints: *maxBatch,
 		Reports: reports, Tokens: data.NewTokenCache(store, tokenTTL), Categories: cats, PublicRoutes: publicRoutes(*public),
