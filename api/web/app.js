@@ -81,6 +81,7 @@ let lastSay = null;
 function say(key, vars = {}, error = false) {
   lastSay = { key, vars, error };
   $('msg').textContent = t(key, vars);
+  $('msg').title = $('msg').textContent; // the whole message when it is cut short
   $('msg').classList.toggle('error', error);
 }
 

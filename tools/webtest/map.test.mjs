@@ -150,6 +150,8 @@ try {
 
   // 5. An address: /v1/geocode when the server has it, else a plain message
   // (and no request that fails).
+  const barHeight = async () => (await page.locator('#bar').boundingBox()).height;
+  const barBefore = await barHeight();
   await page.evaluate(() => { document.getElementById('msg').textContent = ''; });
   await page.locator('#q').fill('郑州市二七区福华街');
   await page.locator('#q').press('Enter');
@@ -164,6 +166,8 @@ try {
     await page.locator(`#info[data-code="${addressCode}"]`).waitFor();
     check(true, 'the address answer selects its grid', addressCode);
   }
+  const barAfter = await barHeight();
+  check(barAfter === barBefore, 'a long answer keeps the top bar one line high (the map does not move)', `${barBefore} px, then ${barAfter} px`);
 
   // 6. Coverage and siting.
   await page.evaluate(() => window.wangge.map.jumpTo({ zoom: 13.3 }));
