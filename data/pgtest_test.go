@@ -7,24 +7,21 @@ package data_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/wangge/wangge/internal/pgtest"
 )
 
 // skipExternal skips t, saying what external resource is missing, or fails it
 // when WANGGE_REQUIRE_EXTERNAL=1.
 func skipExternal(t testing.TB, format string, args ...any) {
 	t.Helper()
-	if os.Getenv("WANGGE_REQUIRE_EXTERNAL") == "1" {
-		t.Fatalf("WANGGE_REQUIRE_EXTERNAL=1 but "+format, args...)
-	}
-	t.Skipf("skipped: "+format, args...)
+	pgtest.Skip(t, format, args...)
 }
 
 // pgOrSkip returns the connection string in WANGGE_TEST_PG (for example
@@ -57,45 +54,12 @@ func pgOrSkip(t testing.TB) string {
 // is closed and the database dropped when t ends.
 func pgTempDB(t testing.TB, dsn, prefix string) *pgx.Conn {
 	t.Helper()
-	ctx := context.Background()
-	cfg, err := pgx.ParseConfig(dsn)
+	_ = dsn // pgtest.TempDB reads the same WANGGE_TEST_PG
+	conn, err := pgx.Connect(context.Background(), pgtest.TempDB(t, prefix))
 	if err != nil {
-		t.Fatalf("parse WANGGE_TEST_PG: %v", err)
+		t.Fatalf("connect to the test database: %v", err)
 	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	name := "wangge_" + prefix + "_" + hex.EncodeToString(rnd[:])
-
-	admin, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		admin, err := pgx.ConnectConfig(ctx, cfg)
-		if err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-
-	dbCfg := cfg.Copy()
-	dbCfg.Database = name
-	conn, err := pgx.ConnectConfig(ctx, dbCfg)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", name, err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-	if _, err := conn.Exec(ctx, "CREATE EXTENSION postgis"); err != nil {
-		t.Fatalf("create extension postgis in %s: %v", name, err)
-	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
 }
 

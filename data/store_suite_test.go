@@ -8,14 +8,10 @@ package data
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/wangge/wangge/internal/pgtest"
 )
 
 // storeKind names one of the two stores.
@@ -58,78 +54,11 @@ func openTestStore(t testing.TB, k storeKind) Store {
 // returns its URL. It is dropped when t ends.
 func pgTestDB(t testing.TB, prefix string) string {
 	t.Helper()
-	dsn := os.Getenv("WANGGE_TEST_PG")
-	if dsn == "" {
-		pgSkip(t, "WANGGE_TEST_PG is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatalf("parse WANGGE_TEST_PG: %v", err)
-	}
-	admin, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		pgSkip(t, "PostgreSQL at WANGGE_TEST_PG is unreachable: %v", err)
-	}
-	defer admin.Close(context.Background())
-	var rnd [6]byte
-	rand.Read(rnd[:])
-	name := "wangge_" + prefix + "_" + hex.EncodeToString(rnd[:])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		admin, err := pgx.ConnectConfig(context.Background(), cfg)
-		if err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer admin.Close(context.Background())
-		if _, err := admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	dbCfg := cfg.Copy()
-	dbCfg.Database = name
-	conn, err := pgx.ConnectConfig(ctx, dbCfg)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", name, err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS postgis"); err != nil {
-		pgSkip(t, "PostGIS is not available on the server at WANGGE_TEST_PG: %v", err)
-	}
-	u := *dbCfg
-	return pgURL(&u)
-}
-
-// pgURL writes a connection config back as a URL (user, host, port,
-// database; sslmode=disable, as the test server has it).
-func pgURL(c *pgx.ConnConfig) string {
-	auth := c.User
-	if c.Password != "" {
-		auth += ":" + c.Password
-	}
-	return "postgres://" + auth + "@" + c.Host + ":" + itoa(int(c.Port)) + "/" + c.Database + "?sslmode=disable"
-}
-
-func itoa(n int) string {
-	return string(appendInt(nil, n))
-}
-
-func appendInt(b []byte, n int) []byte {
-	if n >= 10 {
-		b = appendInt(b, n/10)
-	}
-	return append(b, byte('0'+n%10))
+	return pgtest.TempDB(t, prefix)
 }
 
 // pgSkip skips t or, with WANGGE_REQUIRE_EXTERNAL=1, fails it.
 func pgSkip(t testing.TB, format string, args ...any) {
 	t.Helper()
-	if os.Getenv("WANGGE_REQUIRE_EXTERNAL") == "1" {
-		t.Fatalf("WANGGE_REQUIRE_EXTERNAL=1 but "+format, args...)
-	}
-	t.Skipf("skipped: "+format, args...)
+	pgtest.Skip(t, format, args...)
 }
