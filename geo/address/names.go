@@ -11,10 +11,10 @@ var adminSuffixes = []string{"社区居民管理委员会", "居民管理委员�
 // kindSuffixes are the suffixes an administrative name may be written with,
 // per kind; every one makes an alias of the name.
 var kindSuffixes = [nKinds][]string{
-	kProvince:  {"省", "自治区", "市"},
-	kCity:      {"市", "地区", "自治州", "盟"},
-	kDistrict:  {"区", "县", "市", "旗", "自治县"},
-	kStreet:    {"街道", "街道办事处", "办事处", "镇", "乡"},
+	kProvince: {"省", "自治区", "市"},
+	kCity:     {"市", "地区", "自治州", "盟"},
+	kDistrict: {"区", "县", "市", "旗", "自治县"},
+	kStreet:   {"街道", "街道办事处", "办事处", "镇", "乡"},
 }
 
 // communitySuffixes are the suffixes a 社区 may be written with (villages:
