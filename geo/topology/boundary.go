@@ -1,11 +1,11 @@
 package topology
 
 import (
-	"math"
-	"math/big"
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo"
 )
 
 // The boundary of a coverage region. Given directed edges whose winding
@@ -176,11 +176,11 @@ func (s *strips) crossings(skip int, a, b orb.Point) int {
 			lo, hi, up = hi, lo, false
 		}
 		// lo.y ≤ y < hi.y, with y = (a.y + b.y)/2.
-		if halfSumCmp(lo[1], a[1], b[1]) > 0 || halfSumCmp(hi[1], a[1], b[1]) <= 0 {
+		if geo.HalfSumCmp(lo[1], a[1], b[1]) > 0 || geo.HalfSumCmp(hi[1], a[1], b[1]) <= 0 {
 			continue
 		}
 		// The point is left of the upward lo→hi: the ray crosses it.
-		if orientMid(lo, hi, a, b) > 0 {
+		if geo.OrientMid(lo, hi, a, b) > 0 {
 			if up {
 				w += int(e.m)
 			} else {
@@ -189,67 +189,4 @@ func (s *strips) crossings(skip int, a, b orb.Point) int {
 		}
 	}
 	return w
-}
-
-// halfSumCmp compares y with (a+b)/2 exactly: the sign of
-// (y−a) + (y−b). The differences of nearby coordinates are exact in
-// float64, and so is the sign of their sum through its error term, which
-// settles almost every call; exact rationals settle the rest.
-func halfSumCmp(y, a, b float64) int {
-	d1, e1 := twoDiff(y, a)
-	d2, e2 := twoDiff(y, b)
-	if e1 == 0 && e2 == 0 {
-		s, es := twoDiff(d1, -d2)
-		if s != 0 {
-			return sign(s)
-		}
-		return sign(es)
-	}
-	var ry, ra, rb big.Rat
-	ry.SetFloat64(y)
-	ra.SetFloat64(a)
-	rb.SetFloat64(b)
-	ry.Add(&ry, &ry)
-	ra.Add(&ra, &rb)
-	return ry.Cmp(&ra)
-}
-
-// orientMid is orient(p, q, m) for m = (a+b)/2 taken exactly: the sign of
-// (q−p) × ((a−p) + (b−p)). As in orientExact, when the differences and
-// sums are exact in float64 the two products are compared through their
-// FMA error terms; otherwise a floating-point filter, then exact rationals.
-func orientMid(p, q, a, b orb.Point) int {
-	ux, e1 := twoDiff(q[0], p[0])
-	uy, e2 := twoDiff(q[1], p[1])
-	ax, e3 := twoDiff(a[0], p[0])
-	bx, e4 := twoDiff(b[0], p[0])
-	ay, e5 := twoDiff(a[1], p[1])
-	by, e6 := twoDiff(b[1], p[1])
-	vx, e7 := twoDiff(ax, -bx)
-	vy, e8 := twoDiff(ay, -by)
-	if e1 == 0 && e2 == 0 && e3 == 0 && e4 == 0 && e5 == 0 && e6 == 0 && e7 == 0 && e8 == 0 {
-		l, r := ux*vy, uy*vx
-		if exactErr(ux, vy, l) && exactErr(uy, vx, r) {
-			if l != r {
-				return sign(l - r)
-			}
-			return sign(math.FMA(ux, vy, -l) - math.FMA(uy, vx, -r))
-		}
-	}
-	det := ux*vy - uy*vx
-	if bound := 32 * epsilon * (math.Abs(ux) + math.Abs(uy)) * (math.Abs(ax) + math.Abs(bx) + math.Abs(ay) + math.Abs(by)); det > bound || -det > bound {
-		return sign(det)
-	}
-	rat := func(v float64) *big.Rat { return new(big.Rat).SetFloat64(v) }
-	px, py, qx, qy := rat(p[0]), rat(p[1]), rat(q[0]), rat(q[1])
-	rax, ray, rbx, rby := rat(a[0]), rat(a[1]), rat(b[0]), rat(b[1])
-	eux := new(big.Rat).Sub(qx, px)
-	euy := new(big.Rat).Sub(qy, py)
-	evx := new(big.Rat).Add(rax, rbx)
-	evx.Sub(evx, px).Sub(evx, px)
-	evy := new(big.Rat).Add(ray, rby)
-	evy.Sub(evy, py).Sub(evy, py)
-	el := new(big.Rat).Mul(eux, evy)
-	er := new(big.Rat).Mul(euy, evx)
-	return el.Cmp(er)
 }

@@ -11,52 +11,9 @@ import (
 
 // Helpers for exact predicates; the orientation test itself is geo.Orient.
 
-const (
-	epsilon     = 1.0 / (1 << 53)
-	tinyProduct = 0x1p-960
-)
-
 // orient returns the sign of (b−a)×(c−a): +1 when c lies to the left of the
 // directed line a→b, −1 to the right, 0 when exactly collinear (geo.Orient).
 func orient(a, b, c orb.Point) int { return geo.Orient(a, b, c) }
-
-func sign(v float64) int {
-	switch {
-	case v > 0:
-		return 1
-	case v < 0:
-		return -1
-	}
-	return 0
-}
-
-func twoDiff(x, y float64) (d, err float64) {
-	d = x - y
-	bv := d - x
-	return d, (x - (d - bv)) - (y + bv)
-}
-
-func exactErr(x, y, p float64) bool {
-	return x == 0 || y == 0 || math.Abs(p) >= tinyProduct
-}
-
-func orientRat(a, b, c orb.Point) int {
-	var ax, ay, bx, by, cx, cy big.Rat
-	ax.SetFloat64(a[0])
-	ay.SetFloat64(a[1])
-	bx.SetFloat64(b[0])
-	by.SetFloat64(b[1])
-	cx.SetFloat64(c[0])
-	cy.SetFloat64(c[1])
-	var dx1, dy1, dx2, dy2, l, r big.Rat
-	dx1.Sub(&bx, &ax)
-	dy1.Sub(&cy, &ay)
-	dy2.Sub(&by, &ay)
-	dx2.Sub(&cx, &ax)
-	l.Mul(&dx1, &dy1)
-	r.Mul(&dy2, &dx2)
-	return l.Cmp(&r)
-}
 
 // strictlyBetween reports whether p, known to be collinear with a and b,
 // lies strictly between them. Exact.
