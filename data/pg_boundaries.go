@@ -164,32 +164,6 @@ func (p *Postgres) VersionSet(ctx context.Context, id int64) (*geo.Set, error) {
 	return set, nil
 }
 
-// Versions lists the versions of layer, oldest first.
-func (p *Postgres) Versions(ctx context.Context, layer string) ([]VersionInfo, error) {
-	layer = cmpLayer(layer)
-	rows, err := p.db.QueryContext(ctx, `SELECT v.id, v.layer, v.levels, v.grid_count, v.note, v.created_at,
-		coalesce(l.current_version = v.id, false)
-		FROM boundary_versions v JOIN layers l ON l.name = v.layer WHERE v.layer = ? ORDER BY v.id`, layer)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []VersionInfo
-	for rows.Next() {
-		var v VersionInfo
-		var levels, created string
-		if err := rows.Scan(&v.ID, &v.Layer, &levels, &v.GridCount, &v.Note, &created, &v.Current); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(levels), &v.Levels); err != nil {
-			return nil, err
-		}
-		v.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 // ReplaceGrids reads a GeoJSON FeatureCollection in the given coordinate
 // system (wgs84, gcj02 or bd09; "" is wgs84) and makes exactly its features
 // the new current version of layer, all or nothing (see SQLite.ReplaceGrids).

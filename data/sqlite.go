@@ -273,14 +273,12 @@ func (s *SQLite) VersionSet(ctx context.Context, id int64) (*geo.Set, error) {
 	return set, nil
 }
 
-// Versions lists the versions of layer, oldest first.
-func (s *SQLite) Versions(ctx context.Context, layer string) ([]VersionInfo, error) {
-	if layer == "" {
-		layer = geo.DefaultLayer
-	}
+// Versions lists the versions of layer ("" for the default layer), oldest
+// first. The same SQL serves SQLite and PostgreSQL.
+func (s *sqlDB) Versions(ctx context.Context, layer string) ([]VersionInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT v.id, v.layer, v.levels, v.grid_count, v.note, v.created_at,
-		coalesce(l.current_version = v.id, 0)
-		FROM boundary_versions v JOIN layers l ON l.name = v.layer WHERE v.layer = ? ORDER BY v.id`, layer)
+		CASE WHEN l.current_version = v.id THEN 1 ELSE 0 END
+		FROM boundary_versions v JOIN layers l ON l.name = v.layer WHERE v.layer = ? ORDER BY v.id`, cmpLayer(layer))
 	if err != nil {
 		return nil, err
 	}
@@ -289,13 +287,15 @@ func (s *SQLite) Versions(ctx context.Context, layer string) ([]VersionInfo, err
 	for rows.Next() {
 		var v VersionInfo
 		var levels, created string
-		if err := rows.Scan(&v.ID, &v.Layer, &levels, &v.GridCount, &v.Note, &created, &v.Current); err != nil {
+		var current int64
+		if err := rows.Scan(&v.ID, &v.Layer, &levels, &v.GridCount, &v.Note, &created, &current); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(levels), &v.Levels); err != nil {
 			return nil, err
 		}
 		v.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+		v.Current = current == 1
 		out = append(out, v)
 	}
 	return out, rows.Err()
