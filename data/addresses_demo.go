@@ -18,16 +18,8 @@ func seedDemoAddresses(ctx context.Context, st Store) (bool, error) {
 	if err != nil || n > 0 {
 		return false, err
 	}
-	vs, err := st.Versions(ctx, geo.DefaultLayer)
-	if err != nil {
+	if ok, err := demoIsCurrent(ctx, st); !ok || err != nil {
 		return false, err
-	}
-	demoCurrent := false
-	for _, v := range vs {
-		demoCurrent = demoCurrent || (v.Current && v.Note == demoNote)
-	}
-	if !demoCurrent {
-		return false, nil
 	}
 	recs, err := ReadAddresses(bytes.NewReader(demo.Addresses()), true, AddressFields{})
 	if err != nil {

@@ -20,16 +20,8 @@ func seedDemoSites(ctx context.Context, st Store) (bool, error) {
 	if err != nil || n > 0 {
 		return false, err
 	}
-	vs, err := st.Versions(ctx, geo.DefaultLayer)
-	if err != nil {
+	if ok, err := demoIsCurrent(ctx, st); !ok || err != nil {
 		return false, err
-	}
-	demoCurrent := false
-	for _, v := range vs {
-		demoCurrent = demoCurrent || (v.Current && v.Note == demoNote)
-	}
-	if !demoCurrent {
-		return false, nil
 	}
 	b, err := ReadSites(bytes.NewReader(demo.Sites()), FormatGeoJSON, SiteFields{})
 	if err != nil {
@@ -39,4 +31,20 @@ func seedDemoSites(ctx context.Context, st Store) (bool, error) {
 		return false, fmt.Errorf("embedded demo sites: %w", err)
 	}
 	return true, nil
+}
+
+// demoIsCurrent reports whether st's main layer's current version is the
+// embedded demo (saved with demoNote), the condition for seeding the demo's
+// sites and addresses.
+func demoIsCurrent(ctx context.Context, st Store) (bool, error) {
+	vs, err := st.Versions(ctx, geo.DefaultLayer)
+	if err != nil {
+		return false, err
+	}
+	for _, v := range vs {
+		if v.Current && v.Note == demoNote {
+			return true, nil
+		}
+	}
+	return false, nil
 }
