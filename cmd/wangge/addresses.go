@@ -7,13 +7,10 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/wangge/wangge/api"
 	"github.com/wangge/wangge/data"
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/address"
-	"github.com/wangge/wangge/geo/crs"
 )
 
 // importAddresses: wangge import addresses FILE... [--db PATH] [--crs X] [--append]
@@ -29,14 +26,11 @@ func (m *Main) importAddresses(ctx context.Context, args []string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("%w: no input files (wangge import addresses FILE... [flags])", errUsage)
 	}
-	system, err := crs.Parse(*crsName)
+	transform, err := inputTransform(*crsName)
 	if err != nil {
-		return fmt.Errorf("%w: --crs: %v", errUsage, err)
+		return err
 	}
-	var f data.AddressFields
-	if system != crs.WGS84 {
-		f.Transform = func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }
-	}
+	f := data.AddressFields{Transform: transform}
 	store, err := data.Open(ctx, *db)
 	if err != nil {
 		return err

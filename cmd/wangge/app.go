@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo/crs"
 )
 
 // Main runs one wangge command with its own standard streams and
@@ -134,4 +138,18 @@ const defaultDB = "./var/wangge.db"
 
 func (m *Main) dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", m.env("WANGGE_DB", defaultDB), "store: a SQLite file `path`, or a postgres:// URL for PostgreSQL/PostGIS (env WANGGE_DB)")
+}
+
+// inputTransform parses the --crs value of an importer and returns the
+// conversion of its points to WGS-84: nil for wgs84 (nothing to do), a
+// usage error for an unknown name.
+func inputTransform(name string) (func(orb.Point) orb.Point, error) {
+	system, err := crs.Parse(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --crs: %v", errUsage, err)
+	}
+	if system == crs.WGS84 {
+		return nil, nil
+	}
+	return func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }, nil
 }

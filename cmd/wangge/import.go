@@ -11,11 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/wangge/wangge/data"
 	"github.com/wangge/wangge/geo"
-	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/geo/topology"
 )
 
@@ -46,13 +43,11 @@ func (m *Main) importGrids(ctx context.Context, args []string) error {
 	if math.IsNaN(*minArea) || math.IsInf(*minArea, 0) || *minArea < 0 {
 		return fmt.Errorf("%w: --min-area-m2 must be a number ≥ 0", errUsage)
 	}
-	system, err := crs.Parse(*crsName)
+	transform, err := inputTransform(*crsName)
 	if err != nil {
-		return fmt.Errorf("%w: --crs: %v", errUsage, err)
+		return err
 	}
-	if system != crs.WGS84 {
-		f.Transform = func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }
-	}
+	f.Transform = transform
 
 	start := time.Now()
 	prog := newProgress(m.Stderr, "read")

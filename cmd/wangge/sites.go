@@ -10,11 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb"
-
 	"github.com/wangge/wangge/data"
 	"github.com/wangge/wangge/geo"
-	"github.com/wangge/wangge/geo/crs"
 )
 
 // importSites: wangge import sites FILE... [--db PATH] [--kind KIND] [--crs X] [--append]
@@ -31,19 +28,16 @@ func (m *Main) importSites(ctx context.Context, args []string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("%w: no input files (wangge import sites FILE... [flags])", errUsage)
 	}
-	system, err := crs.Parse(*crsName)
+	transform, err := inputTransform(*crsName)
 	if err != nil {
-		return fmt.Errorf("%w: --crs: %v", errUsage, err)
+		return err
 	}
 	if *kind != "" {
 		if err := geo.CheckKind(*kind); err != nil {
 			return fmt.Errorf("%w: --kind: %v", errUsage, err)
 		}
 	}
-	f := data.SiteFields{Kind: *kind}
-	if system != crs.WGS84 {
-		f.Transform = func(p orb.Point) orb.Point { return crs.Convert(p, system, crs.WGS84) }
-	}
+	f := data.SiteFields{Kind: *kind, Transform: transform}
 	var batches []*data.SiteBatch
 	for _, path := range files {
 		b, err := data.ReadSitesFile(path, f)
