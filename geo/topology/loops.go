@@ -56,42 +56,14 @@ func simpleLoops(edges []dedge) [][]orb.Point {
 // cancelOpposite removes pairs of an edge and its reverse, keeping the
 // net number of copies of each segment in its net direction.
 func cancelOpposite(edges []dedge) []dedge {
-	type keyed struct {
-		lo, hi orb.Point
-		fwd    bool
-	}
-	ks := make([]keyed, len(edges))
-	for i, e := range edges {
-		if comparePoints(e.a, e.b) < 0 {
-			ks[i] = keyed{e.a, e.b, true}
-		} else {
-			ks[i] = keyed{e.b, e.a, false}
+	out := edges[:0] // netEdges has copied what it needs
+	for _, w := range netEdges(edges) {
+		for n := w.m; n > 0; n-- {
+			out = append(out, dedge{w.a, w.b})
 		}
-	}
-	slices.SortFunc(ks, func(p, q keyed) int {
-		if c := comparePoints(p.lo, q.lo); c != 0 {
-			return c
+		for n := w.m; n < 0; n++ {
+			out = append(out, dedge{w.b, w.a})
 		}
-		return comparePoints(p.hi, q.hi)
-	})
-	out := edges[:0]
-	for i := 0; i < len(ks); {
-		j, net := i, 0
-		// (comparePoints, not ==: it holds for NaN too, so j always moves.)
-		for ; j < len(ks) && comparePoints(ks[j].lo, ks[i].lo) == 0 && comparePoints(ks[j].hi, ks[i].hi) == 0; j++ {
-			if ks[j].fwd {
-				net++
-			} else {
-				net--
-			}
-		}
-		for ; net > 0; net-- {
-			out = append(out, dedge{ks[i].lo, ks[i].hi})
-		}
-		for ; net < 0; net++ {
-			out = append(out, dedge{ks[i].hi, ks[i].lo})
-		}
-		i = j
 	}
 	return out
 }
